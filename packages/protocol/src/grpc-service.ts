@@ -1,0 +1,39 @@
+import { type DescMessage, type DescService, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
+import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
+import { BridgeService } from "./gen/toolbridge/v1/service_pb.js";
+
+/**
+ * Builds a grpc-js service definition straight from a protobuf-es service
+ * descriptor, so neither side needs proto-loader at run time and both use the
+ * same binary (de)serializers.
+ */
+export function grpcServiceDefinition(service: DescService): ServiceDefinition {
+  const definition: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const method of service.methods) {
+    definition[method.name] = {
+      path: `/${service.typeName}/${method.name}`,
+      requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
+      responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
+      requestSerialize: serializer(method.input),
+      requestDeserialize: deserializer(method.input),
+      responseSerialize: serializer(method.output),
+      responseDeserialize: deserializer(method.output),
+      originalName: method.localName,
+    } as MethodDefinition<unknown, unknown>;
+  }
+  return definition as ServiceDefinition;
+}
+
+function serializer<D extends DescMessage>(schema: D) {
+  return (message: MessageShape<D>) => {
+    const bytes = toBinary(schema, message);
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+}
+
+function deserializer<D extends DescMessage>(schema: D) {
+  return (bytes: Buffer) => fromBinary(schema, bytes);
+}
+
+/** grpc-js definition of toolbridge.v1.BridgeService. */
+export const bridgeServiceDefinition: ServiceDefinition = grpcServiceDefinition(BridgeService);
