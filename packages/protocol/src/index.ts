@@ -1,4 +1,5 @@
 export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
+export { EncodeError, ProtocolError, ToolBridgeError } from "./errors.js";
 export * from "./gen.js";
 export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";

@@ -1,0 +1,1 @@
+"""toolbridge: call tools that live in another process or language over gRPC."""

@@ -1,0 +1,1 @@
+"""Generated protobuf / gRPC code for toolbridge.v1 (do not edit; see scripts/generate.mjs)."""
