@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^@toolbridge\/host$/, replacement: src("host") },
       { find: /^@toolbridge\/client$/, replacement: src("client") },
       { find: /^@toolbridge\/agent$/, replacement: src("agent") },
+      { find: /^@toolbridge\/testkit$/, replacement: src("testkit") },
     ],
   },
   test: {
