@@ -30,15 +30,29 @@ function protoFiles() {
 }
 
 function generateTs(out) {
-  const template = readFileSync(join(root, "buf.gen.yaml"), "utf8").replace("out: packages/protocol/src/gen", `out: ${out}`);
-  execFileSync(bin("buf"), ["generate", "--template", template], { cwd: root, stdio: "inherit", env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` } });
+  const template = readFileSync(join(root, "buf.gen.yaml"), "utf8").replace(
+    "out: packages/protocol/src/gen",
+    `out: ${out}`,
+  );
+  execFileSync(bin("buf"), ["generate", "--template", template], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH}` },
+  });
 }
 
 function generatePython(out) {
   const work = mkdtempSync(join(tmpdir(), "tb-py-"));
   execFileSync(
     "protoc",
-    ["-Iproto", `--python_out=${work}`, `--pyi_out=${work}`, `--grpc_python_out=${work}`, "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin", ...protoFiles().map((f) => `proto/${f}`)],
+    [
+      "-Iproto",
+      `--python_out=${work}`,
+      `--pyi_out=${work}`,
+      `--grpc_python_out=${work}`,
+      "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin",
+      ...protoFiles().map((f) => `proto/${f}`),
+    ],
     { cwd: root, stdio: "inherit" },
   );
   mkdirSync(out, { recursive: true });

@@ -11,3 +11,19 @@ export {
   STATUS_DETAILS_KEY,
   statusWithErrorInfo,
 } from "./status-details.js";
+export {
+  CodecRegistry,
+  type DecodeOptions,
+  decodeValue,
+  defaultCodecs,
+  type EncodeOptions,
+  encodeValue,
+  Float64,
+  INDEX_METADATA_KEY,
+  isWireInt,
+  RawExtension,
+  registerCodec,
+  TYPE_URL_PREFIX,
+  VALUE_TYPE_NAMES,
+  type ValueCodec,
+} from "./codec/index.js";

@@ -1,0 +1,218 @@
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+/**
+ * Runs the built `toolbridge` command as a user would: a child process of
+ * `node packages/cli/dist/bin.js`. scripts/test.sh builds before vitest runs.
+ */
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const bin = join(packageDir, "dist", "bin.js");
+
+function assertBuilt(): void {
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} is missing: build the CLI first with "npm run build" (scripts/test.sh does this)`);
+  }
+  // tsc -b leaves unchanged outputs alone but always rewrites its build info.
+  const built = statSync(join(packageDir, "dist", ".tsbuildinfo")).mtimeMs;
+  const sources = readdirSync(join(packageDir, "src"), { recursive: true, encoding: "utf8" }).filter(
+    (file) => file.endsWith(".ts") && !file.endsWith(".spec.ts"),
+  );
+  const stale = sources.find((file) => statSync(join(packageDir, "src", file)).mtimeMs > built);
+  if (stale) throw new Error(`${bin} is older than src/${stale}: rebuild with "npm run build"`);
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], timeout = 20_000): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { timeout }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+interface Served {
+  child: ChildProcess;
+  address: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `toolbridge serve` and resolves once it prints its listening line. */
+function serve(args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [bin, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.on("data", (data) => {
+    stderr += data;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (data) => {
+      stdout += data;
+      const match = /^toolbridge listening on (127\.0\.0\.1:\d+)\n/.exec(stdout);
+      if (match?.[1]) resolve({ child, address: match[1], stderr: () => stderr, exited });
+    });
+    exited.then((code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr}`)));
+  });
+}
+
+beforeAll(assertBuilt);
+
+describe("toolbridge serve --demo", () => {
+  let served: Served;
+
+  beforeAll(async () => {
+    const started = performance.now();
+    served = await serve(["--demo", "--port", "0"]);
+    // Reported, not asserted: timing belongs to the benchmarks (goal: ready within 1 s).
+    console.info(`toolbridge serve --demo ready in ${Math.round(performance.now() - started)} ms`);
+  });
+
+  afterAll(async () => {
+    served?.child.kill("SIGTERM");
+    await served?.exited;
+  });
+
+  it("prints exactly one line, with the port the OS picked", () => {
+    expect(served.address).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+  });
+
+  it("tools lists the five demo tools with their arguments", async () => {
+    const { code, stdout, stderr } = await run(["tools", "--address", served.address]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    for (const line of [
+      "calculate (standard)",
+      "  - expression: str, required",
+      "search_web (standard)",
+      "  - query: str, required",
+      "  - limit: int = 5",
+      "stream_data (streaming)",
+      "  - count: int = 10",
+      "echo (standard)",
+      "  - value: any",
+      "process (standard)",
+      "  - records: list[dict[str, any]], required",
+    ]) {
+      expect(stdout).toContain(line);
+    }
+  });
+
+  it("tools --json describes every tool and argument", async () => {
+    const { code, stdout } = await run(["tools", "--address", served.address, "--json"]);
+    expect(code).toBe(0);
+    const tools = JSON.parse(stdout) as { name: string; type: string; arguments: { name: string }[] }[];
+    expect(tools.map((t) => t.name).sort()).toEqual(["calculate", "echo", "process", "search_web", "stream_data"]);
+    expect(tools.find((t) => t.name === "process")?.arguments.map((a) => a.name)).toEqual([
+      "records",
+      "operation",
+      "field",
+      "order",
+    ]);
+  });
+
+  it('call calculate expression="2 + 2" prints 4', async () => {
+    const { code, stdout } = await run(["call", "calculate", "--address", served.address, "expression=2 + 2"]);
+    expect(code).toBe(0);
+    expect(stdout).toBe("4\n");
+  });
+
+  it("call parses JSON values and prints structured results", async () => {
+    const { code, stdout } = await run([
+      "call",
+      "search_web",
+      "--address",
+      served.address,
+      "query=DSPy framework",
+      "limit=2",
+    ]);
+    expect(code).toBe(0);
+    const results = JSON.parse(stdout) as { title: string; url: string; snippet: string }[];
+    expect(results).toHaveLength(2);
+    expect(results[0]?.url).toBe("https://dspy.ai/");
+  });
+
+  it("call on a streaming tool prints one JSON line per chunk, bytes as base64 with a note", async () => {
+    const text = await run(["call", "stream_data", "--address", served.address, "count=3", "size=2", "encoding=text"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe('"aa"\n"bb"\n"cc"\n');
+    const bytes = await run(["call", "stream_data", "--address", served.address, "count=2", "size=3"]);
+    expect(bytes.stdout).toBe('"AAAA"\n"AQEB"\n');
+    expect(bytes.stderr).toBe("note: $: bytes printed as base64\n");
+  });
+
+  it("call reports a tool's error with its type and exits 1", async () => {
+    const { code, stdout, stderr } = await run(["call", "calculate", "--address", served.address, "expression=1 / 0"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/ValidationError/);
+    expect(stderr).toContain("division by zero");
+  });
+
+  it("call names the session's tools when the tool does not exist", async () => {
+    const { code, stderr } = await run(["call", "nope", "--address", served.address]);
+    expect(code).toBe(2);
+    expect(stderr).toContain('no tool named "nope" (tools: calculate, search_web, stream_data, echo, process)');
+  });
+});
+
+describe("toolbridge demo", () => {
+  it("prints the round trip and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["demo"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^host: listening on 127\.0\.0\.1:\d+ with 5 demo tools$/m);
+    expect(stdout).toContain('initialize("demo-session") -> 5 tools');
+    expect(stdout).toContain('calculate({ expression: "2 + 2" }) = 4\n');
+    expect(stdout).toContain("stream_data({ count: 10, size: 1024 }) -> 10 chunks, 10240 bytes\n");
+    expect(stdout).toContain("executeBatch(5 calls) -> 5 results\n");
+    expect(stdout.match(/^ {2}\[\d\] /gm)).toHaveLength(5);
+    expect(stdout.endsWith("round trip complete\n")).toBe(true);
+  });
+});
+
+describe("toolbridge serve lifecycle", () => {
+  it("stops gracefully on SIGTERM and exits 0", async () => {
+    const served = await serve(["--port", "0"]);
+    served.child.kill("SIGTERM");
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toContain("SIGTERM received, shutting down");
+  });
+});
+
+describe("bad command lines", () => {
+  it.each([
+    [["serve", "--bogus"], "serve: Unknown option '--bogus'"],
+    [["serve", "--port", "70000"], "--port must be a port number 0-65535"],
+    [["serve", "--llm", "magic"], '--llm must be "scripted" or "openai"'],
+    [["serve", "--llm-model", "m"], "--llm-model needs --llm openai"],
+    [["serve", "--llm", "openai"], "--llm openai needs --llm-base-url URL and --llm-model NAME"],
+    [["tools"], "tools: --address is required"],
+    [["call", "calculate"], "call: --address is required"],
+    [["call", "--address", "127.0.0.1:1"], "call: name the tool to call"],
+    [["call", "calculate", "--address", "127.0.0.1:1", "oops"], 'expected key=value, got "oops"'],
+    [["frobnicate"], 'unknown command "frobnicate"'],
+  ])("%j fails with a clear message and exit code 2", async (args, message) => {
+    const { code, stdout, stderr } = await run(args);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(message);
+  });
+
+  it("help lists the commands; each command has --help", async () => {
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    for (const command of ["serve", "tools", "call", "demo"]) expect(help.stdout).toContain(`  ${command}`);
+    const serveHelp = await run(["serve", "--help"]);
+    expect(serveHelp.stdout).toContain("--http-port N");
+  });
+});

@@ -1,0 +1,123 @@
+import { parseArgs } from "node:util";
+import { createHost } from "@toolbridge/host";
+import { demoTools } from "../demo/index.js";
+import { stderrLogger } from "../logger.js";
+import { parseCommandLine, parsePort, UsageError } from "../usage.js";
+
+export const serveHelp = `Usage: toolbridge serve [--demo] [options]
+
+Starts a toolbridge host and prints one line when it accepts calls:
+  toolbridge listening on HOST:PORT
+
+Options:
+  --demo                 host the five demo tools (calculate, search_web, stream_data, echo, process)
+  --port N               gRPC port (default 50051; 0 picks a free port)
+  --host ADDR            address to bind (default 127.0.0.1)
+  --http-port N          also serve the HTTP/JSON gateway on this port
+  --store URL            session store, e.g. redis://127.0.0.1:6379 (default: in memory)
+  --llm PROVIDER         LLM for agents: scripted (a deterministic test double) or openai
+  --llm-base-url URL     base URL of an OpenAI-compatible server (with --llm openai)
+  --llm-model NAME       model name (with --llm openai)
+  --llm-api-key-env VAR  environment variable holding the API key (default OPENAI_API_KEY)
+  --debug                debug logs, and stack traces in tool errors
+
+SIGINT or SIGTERM stops the host gracefully; a second signal exits at once.`;
+
+const options = {
+  demo: { type: "boolean" },
+  port: { type: "string", default: "50051" },
+  host: { type: "string", default: "127.0.0.1" },
+  "http-port": { type: "string" },
+  store: { type: "string" },
+  llm: { type: "string" },
+  "llm-base-url": { type: "string" },
+  "llm-model": { type: "string" },
+  "llm-api-key-env": { type: "string" },
+  debug: { type: "boolean" },
+} as const;
+
+/**
+ * Host features the CLI can ask for but the host does not offer yet. Each flag
+ * fails loudly instead of being silently ignored; remove an entry when the host
+ * gains the option.
+ */
+const NOT_AVAILABLE_YET: Partial<Record<keyof typeof options, string>> = {
+  "http-port": "--http-port needs the HTTP/JSON gateway, which is not available yet",
+  store: "--store needs a pluggable session store in the host, which is not available yet",
+  llm: "--llm needs the agent runtime in the host, which is not available yet",
+};
+
+export async function serve(argv: string[]): Promise<void> {
+  const { values } = parseCommandLine("serve", () => parseArgs({ args: argv, options, strict: true }));
+  const port = parsePort("port", values.port);
+  // Validated before the availability check, so a typo is reported as a typo.
+  llmOption(values);
+  for (const [flag, reason] of Object.entries(NOT_AVAILABLE_YET)) {
+    if (values[flag as keyof typeof values] !== undefined) throw new UsageError(`serve: ${reason}`);
+  }
+
+  const host = await createHost({
+    tools: values.demo ? demoTools() : [],
+    port,
+    host: values.host,
+    debug: values.debug ?? false,
+    logger: stderrLogger(values.debug ? "debug" : "info"),
+  });
+  // Tests and the Python fixtures wait for exactly this line on stdout.
+  process.stdout.write(`toolbridge listening on ${host.address}\n`);
+  await untilSignal(() => host.close());
+}
+
+/** The host's `llm` option, in the shape createHost takes: { provider, model?, baseUrl?, apiKeyEnv? }. */
+export interface LlmOption {
+  provider: "scripted" | "openai";
+  model?: string;
+  baseUrl?: string;
+  apiKeyEnv?: string;
+}
+
+export function llmOption(values: {
+  llm?: string;
+  "llm-base-url"?: string;
+  "llm-model"?: string;
+  "llm-api-key-env"?: string;
+}): LlmOption | undefined {
+  const { llm: provider, "llm-base-url": baseUrl, "llm-model": model, "llm-api-key-env": apiKeyEnv } = values;
+  if (provider === undefined) {
+    const stray = (["llm-base-url", "llm-model", "llm-api-key-env"] as const).find(
+      (flag) => values[flag] !== undefined,
+    );
+    if (stray) throw new UsageError(`serve: --${stray} needs --llm openai`);
+    return undefined;
+  }
+  if (provider === "scripted") {
+    if (baseUrl ?? model ?? apiKeyEnv) throw new UsageError("serve: --llm scripted takes no --llm-* options");
+    return { provider };
+  }
+  if (provider === "openai") {
+    if (baseUrl === undefined || model === undefined) {
+      throw new UsageError("serve: --llm openai needs --llm-base-url URL and --llm-model NAME");
+    }
+    if (!URL.canParse(baseUrl)) throw new UsageError(`serve: --llm-base-url is not a URL: ${JSON.stringify(baseUrl)}`);
+    return { provider, baseUrl, model, apiKeyEnv: apiKeyEnv ?? "OPENAI_API_KEY" };
+  }
+  throw new UsageError(`serve: --llm must be "scripted" or "openai", got ${JSON.stringify(provider)}`);
+}
+
+/** Resolves after a graceful stop on the first SIGINT/SIGTERM; a second signal exits at once. */
+function untilSignal(stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`toolbridge: ${signal} again, exiting now\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      process.stderr.write(`toolbridge: ${signal} received, shutting down\n`);
+      stop().then(resolve, reject);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}

@@ -1,0 +1,120 @@
+import { type ServiceError, status } from "@grpc/grpc-js";
+import {
+  ERROR_TYPES,
+  type ErrorInfo,
+  type ErrorType,
+  errorInfoFromMetadata,
+  isErrorType,
+  ProtocolError,
+  RETRY_AFTER_KEY,
+  ToolBridgeError,
+} from "@toolbridge/protocol";
+import {
+  type GrpcStatusName,
+  RateLimitedError,
+  SessionExpiredError,
+  ToolCommunicationError,
+  ToolExecutionError,
+  ValidationError,
+} from "./errors.js";
+
+/** What the client was doing when the error happened, for the error's context. */
+export interface ErrorContext {
+  readonly toolName?: string;
+}
+
+type InfoErrorClass = new (info: ErrorInfo, context: { toolName?: string; cause?: unknown }) => ToolExecutionError;
+
+/** Error types that get their own class; every other ErrorInfo becomes a ToolExecutionError. */
+const INFO_ERROR_CLASSES: Partial<Record<ErrorType, InfoErrorClass>> = {
+  ValidationError,
+  SessionExpired: SessionExpiredError,
+  RateLimitExceeded: RateLimitedError,
+};
+
+/**
+ * ToolBridge code for a bare gRPC status (no ErrorInfo): the ERROR_TYPES entry
+ * named after the status (UNAVAILABLE -> Unavailable, DEADLINE_EXCEEDED ->
+ * DeadlineExceeded, ...) with that gRPC code, and for statuses no entry is
+ * named after, the closest type.
+ */
+const BARE_STATUS_TYPES: ReadonlyMap<number, ErrorType> = (() => {
+  const table = new Map<number, ErrorType>([
+    [status.UNKNOWN, "InternalError"],
+    [status.NOT_FOUND, "InternalError"],
+    [status.ABORTED, "Conflict"],
+    [status.OUT_OF_RANGE, "InvalidArgument"],
+    [status.UNIMPLEMENTED, "InternalError"],
+    [status.INTERNAL, "InternalError"],
+    [status.DATA_LOSS, "ProtocolError"],
+  ]);
+  for (const [type, entry] of Object.entries(ERROR_TYPES) as [ErrorType, (typeof ERROR_TYPES)[ErrorType]][]) {
+    if (pascalCase(status[entry.grpc] ?? "") === type) table.set(entry.grpc, type);
+  }
+  return table;
+})();
+
+/** The error a host-reported ErrorInfo stands for (response, stream chunk or status details). */
+export function errorFromInfo(info: ErrorInfo, context: ErrorContext, cause?: unknown): ToolExecutionError {
+  const ErrorClass = (isErrorType(info.type) && INFO_ERROR_CLASSES[info.type]) || ToolExecutionError;
+  return new ErrorClass(info, { toolName: context.toolName, cause });
+}
+
+/**
+ * The error a failed call raises: a cancellation when the caller's signal
+ * fired (whatever grpc-js reported), else the mapped failure.
+ */
+export function callError(error: unknown, context: ErrorContext, signal: AbortSignal | undefined): ToolBridgeError {
+  if (signal?.aborted) {
+    return new ToolCommunicationError("Cancelled", "CANCELLED", status.CANCELLED, "cancelled by the caller", {
+      toolName: context.toolName,
+      cause: signal.reason,
+    });
+  }
+  return toToolBridgeError(error, context);
+}
+
+/** Any failure of a call, as one ToolBridgeError; ToolBridgeErrors pass through unchanged. */
+export function toToolBridgeError(error: unknown, context: ErrorContext): ToolBridgeError {
+  if (error instanceof ToolBridgeError) return error;
+  if (isServiceError(error)) return errorFromStatus(error, context);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ToolBridgeError("InternalError", message, { cause: error });
+}
+
+/** Maps a grpc-js status error: its ErrorInfo when the host sent one, else the bare status. */
+export function errorFromStatus(error: ServiceError, context: ErrorContext): ToolBridgeError {
+  const info = errorInfoFromMetadata(error.metadata);
+  if (info !== undefined) {
+    if (info.retryAfterMs === 0n) {
+      const trailer = Number(error.metadata?.get(RETRY_AFTER_KEY)[0]);
+      if (Number.isFinite(trailer) && trailer > 0) info.retryAfterMs = BigInt(Math.ceil(trailer));
+    }
+    return errorFromInfo(info, context, error);
+  }
+  const name = (status[error.code] ?? "UNKNOWN") as GrpcStatusName;
+  const details = error.details ?? "";
+  if (error.code === status.INTERNAL && details.startsWith("Response message parsing error")) {
+    return new ProtocolError(`${context.toolName ?? "host"}: undecodable response (${details})`, { cause: error });
+  }
+  if (error.code === status.RESOURCE_EXHAUSTED && /larger than/i.test(details)) {
+    return new ToolCommunicationError("MessageTooLarge", name, error.code, `message too large (${details})`, {
+      toolName: context.toolName,
+      cause: error,
+    });
+  }
+  const code = BARE_STATUS_TYPES.get(error.code) ?? "InternalError";
+  return new ToolCommunicationError(code, name, error.code, details, { toolName: context.toolName, cause: error });
+}
+
+export function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number" && "metadata" in error;
+}
+
+function pascalCase(statusName: string): string {
+  return statusName
+    .toLowerCase()
+    .split("_")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}

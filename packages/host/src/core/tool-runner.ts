@@ -1,0 +1,560 @@
+import { randomUUID } from "node:crypto";
+import { create } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import {
+  type BatchExecuteToolsRequest,
+  type BatchExecuteToolsResponse,
+  BatchExecuteToolsResponseSchema,
+  BatchMetricsSchema,
+  DEFAULT_LIMITS,
+  type ErrorInfo,
+  ErrorInfoSchema,
+  type ExecuteToolResponse,
+  ExecuteToolResponseSchema,
+  ExecutionMetricsSchema,
+  type StreamToolRequest,
+  type StreamToolResponse,
+  StreamToolResponseSchema,
+  ToolBridgeError,
+} from "@toolbridge/protocol";
+import type { Logger } from "pino";
+import { errorInfoFromThrown, hostError } from "../errors.js";
+import type { HostMetrics } from "../observability/metrics.js";
+import type { ToolRegistry } from "../registry/registry.js";
+import type { ToolCall, ToolExecutor } from "../registry/types.js";
+import type { SessionState, SessionStore } from "../store/types.js";
+import { type CallContext, CallScope } from "./call-scope.js";
+import { IdempotencyCache } from "./idempotency.js";
+import { Semaphore, TokenBucket } from "./limits.js";
+import { type RateLimitOptions, rateBucket, type SessionRuntime } from "./session-runtime.js";
+import { CallToolContext } from "./tool-context.js";
+
+export interface ToolRunnerOptions {
+  store: SessionStore;
+  registry: ToolRegistry;
+  metrics: HostMetrics;
+  logger: Logger;
+  /** Include stack traces in ErrorInfo. */
+  debug: boolean;
+  /** Largest result or chunk the host sends. */
+  maxMessageBytes: number;
+  maxBatchItems: number;
+  defaultBatchParallelism: number;
+  idempotencyWindowMs: number;
+  /** request_id outcomes remembered at most, over all sessions. */
+  maxIdempotencyEntries: number;
+  /** Token bucket applied to every session. */
+  sessionRateLimit: RateLimitOptions | undefined;
+  /** Concurrent calls per session when its config does not say (0 = unlimited). */
+  sessionMaxConcurrentCalls: number;
+  /** Calls waiting for a slot before ResourceExhausted (per tool or session limit). */
+  maxQueuedCalls: number;
+}
+
+/** The parts of a unary call shared by ExecuteToolRequest and BatchItem. */
+export interface CallRequest {
+  readonly toolId: string;
+  readonly args: Any[];
+  readonly kwargs: { [key: string]: Any };
+  readonly requestId: string;
+  readonly timeoutMs?: number;
+  readonly context?: { [key: string]: string };
+}
+
+interface ToolRuntime {
+  readonly semaphore: Semaphore | undefined;
+  readonly bucket: TokenBucket | undefined;
+}
+
+const NO_CONTEXT: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
+/** Room left in a response for everything but the result bytes. */
+const ENVELOPE_BYTES = 1024;
+
+/**
+ * Runs tool calls: resolves the executor, applies rate and concurrency limits,
+ * timeouts and cancellation, idempotency, and turns every outcome into the
+ * response shape (tool outcomes) or a ToolBridgeError (status failures).
+ */
+export class ToolRunner {
+  private readonly sessions = new Map<string, SessionRuntime>();
+  private readonly toolRuntimes = new WeakMap<ToolExecutor, ToolRuntime>();
+  private readonly idempotency: IdempotencyCache<ExecuteToolResponse>;
+  private readonly active = new Set<CallScope>();
+  private readonly streams = new Set<CallScope>();
+  private idleWaiters: Array<() => void> = [];
+  private accepting = true;
+
+  constructor(private readonly options: ToolRunnerOptions) {
+    this.idempotency = new IdempotencyCache(options.idempotencyWindowMs, options.maxIdempotencyEntries);
+  }
+
+  /** Runs one unary call, or returns the first outcome of a repeated request_id. */
+  execute(session: SessionState, req: CallRequest, cc: CallContext): Promise<ExecuteToolResponse> {
+    if (req.requestId === "") return this.run(session, req, randomUUID(), cc);
+    const prior = this.idempotency.lookup(session.id, req.requestId, req.toolId);
+    if (prior) return prior;
+    const outcome = this.run(session, req, req.requestId, cc);
+    this.idempotency.remember(session.id, req.requestId, req.toolId, outcome);
+    return outcome;
+  }
+
+  private async run(session: SessionState, req: CallRequest, requestId: string, cc: CallContext) {
+    this.checkAccepting();
+    const executor = this.options.registry.resolve(session.id, req.toolId);
+    if (!executor) return failedResponse(toolNotFound(req.toolId, session.id, requestId), requestId, 0, 0);
+    const name = executor.spec.name;
+    const runtime = this.runtimeOf(session);
+    const tool = this.toolRuntimeOf(executor);
+    checkRate(runtime, tool, session.id, name, requestId);
+    const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, false);
+    let errorType = "";
+    let queuedMs = 0;
+    let held = 0;
+    let start = 0;
+    try {
+      if (tool.semaphore || runtime.semaphore) {
+        const queuedAt = performance.now();
+        held = await acquire(tool, runtime, scope.signal);
+        queuedMs = performance.now() - queuedAt;
+      }
+      this.options.metrics.callStarted();
+      start = performance.now();
+      const ctx = this.contextOf(scope, session.id, requestId, name, req.context);
+      const value = await scope.guard(executor.execute(toolCall(req), ctx));
+      const durationMs = performance.now() - start;
+      const size = value.value.byteLength + value.typeUrl.length;
+      if (size + ENVELOPE_BYTES > this.options.maxMessageBytes) {
+        errorType = "MessageTooLarge";
+        throw this.tooLarge(`result of ${name}`, size, session.id, requestId);
+      }
+      return create(ExecuteToolResponseSchema, {
+        success: true,
+        result: value,
+        requestId,
+        metrics: create(ExecutionMetricsSchema, { durationMs, queuedMs, resultBytes: BigInt(size), attempts: 1 }),
+      });
+    } catch (error) {
+      if (errorType === "MessageTooLarge") throw error;
+      const durationMs = start === 0 ? 0 : performance.now() - start;
+      if (scope.reason !== undefined && scope.reason !== "timeout") {
+        errorType = stopErrorType(scope);
+        throw scope.stopError();
+      }
+      if (start === 0) {
+        // Failed while queued (queue full): a limit failure, reported as a status.
+        errorType = error instanceof ToolBridgeError ? error.code : "InternalError";
+        throw error;
+      }
+      const info = errorInfoFromThrown(
+        scope.reason === "timeout" ? scope.stopError() : error,
+        name,
+        requestId,
+        this.options.debug,
+      );
+      errorType = info.type;
+      this.logFailure(info, session.id, requestId, name);
+      return failedResponse(info, requestId, durationMs, queuedMs);
+    } finally {
+      this.close(scope, runtime, tool, held);
+      if (start !== 0) this.options.metrics.callFinished(name, errorType, performance.now() - start);
+    }
+  }
+
+  /** Runs a streaming call as a sequence of chunks ending with `complete` or `error`. */
+  async *stream(session: SessionState, req: StreamToolRequest, cc: CallContext): AsyncGenerator<StreamToolResponse> {
+    this.checkAccepting();
+    const requestId = req.requestId || randomUUID();
+    const streamId = req.streamId || randomUUID();
+    const executor = this.options.registry.resolve(session.id, req.toolId);
+    if (!executor) {
+      yield errorChunk(streamId, 0n, toolNotFound(req.toolId, session.id, requestId));
+      return;
+    }
+    const name = executor.spec.name;
+    const runtime = this.runtimeOf(session);
+    const tool = this.toolRuntimeOf(executor);
+    checkRate(runtime, tool, session.id, name, requestId);
+    const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, true);
+    let held = 0;
+    let queuedMs = 0;
+    let start = 0;
+    let errorType = "";
+    let iterator: AsyncIterator<Any> | undefined;
+    let finished = false;
+    let sequence = 0n;
+    try {
+      if (tool.semaphore || runtime.semaphore) {
+        const queuedAt = performance.now();
+        held = await acquire(tool, runtime, scope.signal);
+        queuedMs = performance.now() - queuedAt;
+      }
+      this.options.metrics.callStarted();
+      start = performance.now();
+      const ctx = this.contextOf(scope, session.id, requestId, name, req.context);
+      iterator = executor.stream(toolCall(req), ctx)[Symbol.asyncIterator]();
+      let totalBytes = 0;
+      for (;;) {
+        const next = await scope.guard(iterator.next());
+        if (next.done) break;
+        const size = next.value.value.byteLength + next.value.typeUrl.length;
+        if (size + ENVELOPE_BYTES > this.options.maxMessageBytes) {
+          errorType = "MessageTooLarge";
+          throw this.tooLarge(`chunk ${sequence} of ${name}`, size, session.id, requestId);
+        }
+        totalBytes += size;
+        this.options.metrics.streamSent(size);
+        yield create(StreamToolResponseSchema, {
+          streamId,
+          sequence: sequence++,
+          content: { case: "data", value: next.value },
+        });
+      }
+      finished = true;
+      yield create(StreamToolResponseSchema, {
+        streamId,
+        sequence,
+        content: {
+          case: "complete",
+          value: {
+            totalChunks: sequence,
+            totalBytes: BigInt(totalBytes),
+            requestId,
+            metrics: create(ExecutionMetricsSchema, { durationMs: performance.now() - start, queuedMs, attempts: 1 }),
+          },
+        },
+      });
+    } catch (error) {
+      if (errorType === "MessageTooLarge") throw error;
+      // Nobody is listening after a cancel or an expired client deadline: end with the status.
+      if (scope.reason === "cancelled" || scope.reason === "deadline") {
+        errorType = stopErrorType(scope);
+        throw scope.stopError();
+      }
+      if (start === 0 && scope.reason === undefined) {
+        errorType = error instanceof ToolBridgeError ? error.code : "InternalError";
+        throw error;
+      }
+      const info = errorInfoFromThrown(
+        scope.reason !== undefined ? scope.stopError() : error,
+        name,
+        requestId,
+        this.options.debug,
+      );
+      errorType = info.type;
+      this.logFailure(info, session.id, requestId, name);
+      yield errorChunk(streamId, sequence, info);
+    } finally {
+      // Returning the tool's iterator runs its generator's `finally` (cancel, timeout, error).
+      if (iterator && !finished) iterator.return?.().catch(() => {});
+      this.close(scope, runtime, tool, held);
+      if (start !== 0) this.options.metrics.callFinished(name, errorType, performance.now() - start);
+    }
+  }
+
+  /** Runs a batch; every item gets a result (value or error), in request order. */
+  async batch(
+    session: SessionState,
+    req: BatchExecuteToolsRequest,
+    cc: CallContext,
+  ): Promise<BatchExecuteToolsResponse> {
+    this.checkAccepting();
+    const items = req.items;
+    if (items.length > this.options.maxBatchItems) {
+      throw hostError(
+        "InvalidArgument",
+        `batch of ${items.length} items exceeds the limit of ${this.options.maxBatchItems}`,
+        {
+          session_id: session.id,
+          max_batch_items: String(this.options.maxBatchItems),
+        },
+      );
+    }
+    const started = performance.now();
+    const config = req.config;
+    const itemCc: CallContext =
+      req.timeoutMs > 0 ? { ...cc, deadlineMs: Math.min(cc.deadlineMs, Date.now() + req.timeoutMs) } : cc;
+    const results = new Array<ExecuteToolResponse>(items.length);
+    let stopped = false;
+    const runItem = async (index: number) => {
+      const item = items[index] as (typeof items)[number];
+      if (stopped) {
+        results[index] = failedResponse(
+          create(ErrorInfoSchema, {
+            type: "Cancelled",
+            message: "not run: an earlier item failed and stop_on_error is set",
+            toolName: item.toolId,
+            requestId: item.requestId,
+          }),
+          item.requestId,
+          0,
+          0,
+        );
+        return;
+      }
+      let result: ExecuteToolResponse;
+      try {
+        result = await this.execute(session, item, itemCc);
+      } catch (error) {
+        result = failedResponse(statusErrorInfo(error, item.toolId, item.requestId), item.requestId, 0, 0);
+      }
+      results[index] = result;
+      if (!result.success && config?.stopOnError) stopped = true;
+    };
+    if (config?.parallel) {
+      const parallelism = Math.min(items.length, config.maxParallel || this.options.defaultBatchParallelism);
+      let next = 0;
+      const lanes = Array.from({ length: parallelism }, async () => {
+        while (next < items.length) await runItem(next++);
+      });
+      await Promise.all(lanes);
+    } else {
+      for (let i = 0; i < items.length; i++) await runItem(i);
+    }
+    let succeeded = 0;
+    let cancelled = 0;
+    for (const r of results) {
+      if (r.success) succeeded++;
+      else if (r.error?.type === "Cancelled") cancelled++;
+    }
+    return create(BatchExecuteToolsResponseSchema, {
+      results,
+      metrics: create(BatchMetricsSchema, {
+        totalDurationMs: performance.now() - started,
+        succeeded,
+        failed: results.length - succeeded - cancelled,
+        cancelled,
+      }),
+    });
+  }
+
+  /** Calls running in one session. */
+  inFlight(sessionId: string): number {
+    return this.sessions.get(sessionId)?.calls.size ?? 0;
+  }
+
+  /** A session ended: stop its calls, forget its state. */
+  sessionEnded(sessionId: string): number {
+    const runtime = this.sessions.get(sessionId);
+    this.sessions.delete(sessionId);
+    this.idempotency.dropSession(sessionId);
+    if (!runtime) return 0;
+    const calls = [...runtime.calls];
+    for (const scope of calls) scope.stop("session");
+    return calls.length;
+  }
+
+  /** Refuse new calls; open streams end now with an Unavailable error chunk. */
+  stopAccepting(): void {
+    this.accepting = false;
+    for (const scope of [...this.streams]) scope.stop("shutdown");
+  }
+
+  /** Waits for running calls to finish, at most graceMs; then stops the rest. */
+  async drain(graceMs: number): Promise<void> {
+    if (this.active.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.idleWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    for (const scope of [...this.active]) scope.stop("shutdown");
+  }
+
+  get activeCalls(): number {
+    return this.active.size;
+  }
+
+  private checkAccepting(): void {
+    if (!this.accepting) throw hostError("Unavailable", "host shutting down");
+  }
+
+  private open(
+    runtime: SessionRuntime,
+    cc: CallContext,
+    timeoutMs: number,
+    name: string,
+    requestId: string,
+    streaming: boolean,
+  ): CallScope {
+    const scope = new CallScope(cc, timeoutMs, name, requestId);
+    runtime.calls.add(scope);
+    this.active.add(scope);
+    if (streaming) this.streams.add(scope);
+    return scope;
+  }
+
+  private close(scope: CallScope, runtime: SessionRuntime, tool: ToolRuntime, held: number): void {
+    scope.dispose();
+    if (held & 1) tool.semaphore?.release();
+    if (held & 2) runtime.semaphore?.release();
+    runtime.calls.delete(scope);
+    this.streams.delete(scope);
+    this.active.delete(scope);
+    if (this.active.size === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const wake of waiters) wake();
+    }
+  }
+
+  private timeoutOf(req: { timeoutMs?: number }, runtime: SessionRuntime, executor: ToolExecutor): number {
+    const toolTimeout = executor.spec.limits?.timeoutMs || runtime.defaultTimeoutMs;
+    const requested = req.timeoutMs ?? 0;
+    return requested > 0 && requested < toolTimeout ? requested : toolTimeout;
+  }
+
+  private runtimeOf(session: SessionState): SessionRuntime {
+    let runtime = this.sessions.get(session.id);
+    if (!runtime) {
+      const config = session.config;
+      const limit = config?.maxConcurrentTools || this.options.sessionMaxConcurrentCalls;
+      runtime = {
+        calls: new Set(),
+        semaphore: limit > 0 ? new Semaphore(limit, this.options.maxQueuedCalls, `session ${session.id}`) : undefined,
+        bucket: rateBucket(this.options.sessionRateLimit),
+        defaultTimeoutMs: config?.defaultTimeoutMs || DEFAULT_LIMITS.unaryTimeoutMs,
+      };
+      this.sessions.set(session.id, runtime);
+    }
+    return runtime;
+  }
+
+  private toolRuntimeOf(executor: ToolExecutor): ToolRuntime {
+    let runtime = this.toolRuntimes.get(executor);
+    if (!runtime) {
+      const limits = executor.spec.limits;
+      const max = limits?.maxConcurrentCalls ?? 0;
+      const perMinute = limits?.rateLimitPerMinute ?? 0;
+      runtime = {
+        semaphore:
+          max > 0
+            ? new Semaphore(max, limits?.maxQueuedCalls || this.options.maxQueuedCalls, `tool ${executor.spec.name}`)
+            : undefined,
+        bucket: perMinute > 0 ? new TokenBucket(perMinute) : undefined,
+      };
+      this.toolRuntimes.set(executor, runtime);
+    }
+    return runtime;
+  }
+
+  private contextOf(
+    scope: CallScope,
+    sessionId: string,
+    requestId: string,
+    name: string,
+    context: { [key: string]: string } | undefined,
+  ): CallToolContext {
+    return new CallToolContext(
+      scope,
+      sessionId,
+      requestId,
+      name,
+      context ?? NO_CONTEXT,
+      this.options.store,
+      this.options.logger,
+    );
+  }
+
+  private tooLarge(what: string, size: number, sessionId: string, requestId: string): ToolBridgeError {
+    return hostError(
+      "MessageTooLarge",
+      `message too large: ${what} is ${size} bytes, over the ${this.options.maxMessageBytes}-byte limit`,
+      { session_id: sessionId, request_id: requestId, size: String(size), limit: String(this.options.maxMessageBytes) },
+    );
+  }
+
+  private logFailure(info: ErrorInfo, sessionId: string, requestId: string, tool: string): void {
+    if (info.type === "ValidationError" || info.type === "ToolNotFound") return;
+    this.options.logger.warn(
+      { request_id: requestId, session_id: sessionId, tool, error_type: info.type },
+      `tool call failed: ${info.message}`,
+    );
+  }
+}
+
+function toolCall(req: CallRequest | StreamToolRequest): ToolCall {
+  return { args: req.args, kwargs: req.kwargs, context: req.context ?? NO_CONTEXT };
+}
+
+/** Takes the tool's and the session's slots; returns a bitmask of what is held. */
+async function acquire(tool: ToolRuntime, runtime: SessionRuntime, signal: AbortSignal): Promise<number> {
+  let held = 0;
+  try {
+    if (tool.semaphore) {
+      await tool.semaphore.acquire(signal);
+      held |= 1;
+    }
+    if (runtime.semaphore) {
+      await runtime.semaphore.acquire(signal);
+      held |= 2;
+    }
+    return held;
+  } catch (error) {
+    if (held & 1) tool.semaphore?.release();
+    throw error;
+  }
+}
+
+function checkRate(runtime: SessionRuntime, tool: ToolRuntime, sessionId: string, name: string, requestId: string) {
+  const sessionWait = runtime.bucket?.take() ?? 0;
+  if (sessionWait > 0) throw rateLimited(`session ${sessionId}`, sessionWait, sessionId, name, requestId);
+  const toolWait = tool.bucket?.take() ?? 0;
+  if (toolWait > 0) throw rateLimited(`tool ${name}`, toolWait, sessionId, name, requestId);
+}
+
+function rateLimited(what: string, waitMs: number, sessionId: string, tool: string, requestId: string) {
+  return hostError("RateLimitExceeded", `rate limit of ${what} exceeded; retry in ${waitMs} ms`, {
+    retry_after_ms: String(waitMs),
+    session_id: sessionId,
+    tool_name: tool,
+    request_id: requestId,
+  });
+}
+
+function toolNotFound(toolId: string, sessionId: string, requestId: string): ErrorInfo {
+  return create(ErrorInfoSchema, {
+    type: "ToolNotFound",
+    message: `tool ${toolId} not found in session ${sessionId}`,
+    details: { tool_name: toolId, session_id: sessionId },
+    toolName: toolId,
+    requestId,
+    sessionId,
+    timestamp: timestampNow(),
+  });
+}
+
+function stopErrorType(scope: CallScope): string {
+  return scope.stopError().code;
+}
+
+function failedResponse(info: ErrorInfo, requestId: string, durationMs: number, queuedMs: number): ExecuteToolResponse {
+  return create(ExecuteToolResponseSchema, {
+    success: false,
+    error: info,
+    requestId,
+    metrics: create(ExecutionMetricsSchema, { durationMs, queuedMs, attempts: durationMs > 0 ? 1 : 0 }),
+  });
+}
+
+function errorChunk(streamId: string, sequence: bigint, info: ErrorInfo): StreamToolResponse {
+  return create(StreamToolResponseSchema, { streamId, sequence, content: { case: "error", value: info } });
+}
+
+/** A status failure of one batch item, carried in that item's result instead. */
+function statusErrorInfo(error: unknown, toolName: string, requestId: string): ErrorInfo {
+  const code = error instanceof ToolBridgeError ? error.code : "InternalError";
+  const details = error instanceof ToolBridgeError ? { ...error.details } : {};
+  return create(ErrorInfoSchema, {
+    type: code,
+    message: error instanceof Error ? error.message : String(error),
+    details,
+    toolName,
+    requestId,
+    retryAfterMs: BigInt(details.retry_after_ms ?? 0),
+    timestamp: timestampNow(),
+  });
+}

@@ -1,0 +1,165 @@
+import {
+  type handleBidiStreamingCall,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type sendUnaryData,
+  status,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import type { BridgeCore } from "../core/bridge-core.js";
+import type { CallContext } from "../core/call-scope.js";
+import { hostError } from "../errors.js";
+import { OversizedRequest } from "./message-limit.js";
+import { toGrpcStatus } from "./status.js";
+
+export interface GrpcAdapterOptions {
+  debug: boolean;
+  /** Handler of ConnectWorker, once workers are supported. */
+  connectWorker?: handleBidiStreamingCall<unknown, unknown>;
+}
+
+type Surface = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+/**
+ * grpc-js side of BridgeService: turns each call into (request, CallContext),
+ * calls BridgeCore, and turns results and ToolBridgeErrors back into gRPC.
+ * Server streams honour backpressure: the next chunk is pulled only after
+ * write() has room again, so a slow reader pauses the producer.
+ */
+export class GrpcAdapter {
+  private readonly openStreams = new Set<AbortController>();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly core: BridgeCore,
+    private readonly options: GrpcAdapterOptions,
+  ) {}
+
+  /** Every BridgeService method, in one place. */
+  handlers(): UntypedServiceImplementation {
+    const core = this.core;
+    return {
+      InitializeSession: this.unary((r, cc) => core.initializeSession(r, cc)),
+      CleanupSession: this.unary((r, cc) => core.cleanupSession(r, cc)),
+      GetSessionInfo: this.unary((r, cc) => core.getSessionInfo(r, cc)),
+      GetSessionTools: this.unary((r, cc) => core.getSessionTools(r, cc)),
+      ExecuteTool: this.unary((r, cc) => core.executeTool(r, cc)),
+      StreamTool: this.serverStream((r, cc) => core.streamTool(r, cc)),
+      BatchExecuteTools: this.unary((r, cc) => core.batchExecuteTools(r, cc)),
+      GetVariable: this.unary((r, cc) => core.getVariable(r, cc)),
+      SetVariable: this.unary((r, cc) => core.setVariable(r, cc)),
+      ListVariables: this.unary((r, cc) => core.listVariables(r, cc)),
+      DeleteVariable: this.unary((r, cc) => core.deleteVariable(r, cc)),
+      WatchVariables: this.serverStream((r, cc) => core.watchVariables(r, cc)),
+      CreateReActAgent: this.unary((r, cc) => core.createReActAgent(r, cc)),
+      ExecuteAgent: this.serverStream((r, cc) => core.executeAgent(r, cc)),
+      ConnectWorker: this.options.connectWorker ?? unimplementedWorker,
+      HealthCheck: this.unary((r, cc) => core.healthCheck(r, cc)),
+      GetMetrics: this.unary((r, cc) => core.getMetrics(r, cc)),
+    };
+  }
+
+  /** Ends every open server stream (watchers, agent runs) with UNAVAILABLE "host shutting down". */
+  closeStreams(): void {
+    this.shuttingDown = true;
+    for (const controller of this.openStreams) controller.abort();
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: each handler's request type is fixed by the service definition
+  private unary<Res>(run: (req: any, cc: CallContext) => Promise<Res>) {
+    const debug = this.options.debug;
+    return (call: ServerUnaryCall<unknown, Res>, callback: sendUnaryData<Res>) => {
+      const request = call.request;
+      if (request instanceof OversizedRequest) {
+        callback(toGrpcStatus(request.toError(), debug));
+        return;
+      }
+      let result: Promise<Res>;
+      try {
+        result = run(request, callContext(call, new AbortController()));
+      } catch (error) {
+        callback(toGrpcStatus(error, debug));
+        return;
+      }
+      result.then(
+        (response) => callback(null, response),
+        (error) => callback(toGrpcStatus(error, debug)),
+      );
+    };
+  }
+
+  private serverStream<Res>(
+    // biome-ignore lint/suspicious/noExplicitAny: each handler's request type is fixed by the service definition
+    open: (req: any, cc: CallContext) => AsyncIterable<Res> | Promise<AsyncIterable<Res>>,
+  ) {
+    return (call: ServerWritableStream<unknown, Res>) => {
+      const request = call.request;
+      if (request instanceof OversizedRequest) {
+        call.emit("error", toGrpcStatus(request.toError(), this.options.debug));
+        return;
+      }
+      const controller = new AbortController();
+      this.openStreams.add(controller);
+      void this.pump(call, () => open(request, callContext(call, controller)), controller.signal).finally(() =>
+        this.openStreams.delete(controller),
+      );
+    };
+  }
+
+  private async pump<Res>(
+    call: ServerWritableStream<unknown, Res>,
+    open: () => AsyncIterable<Res> | Promise<AsyncIterable<Res>>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    let iterator: AsyncIterator<Res> | undefined;
+    let finished = false;
+    try {
+      iterator = (await open())[Symbol.asyncIterator]();
+      while (!signal.aborted) {
+        const next = await iterator.next();
+        if (next.done) {
+          finished = true;
+          break;
+        }
+        if (!call.write(next.value)) await drained(call, signal);
+      }
+      if (finished) call.end();
+      else if (this.shuttingDown && !call.cancelled) this.fail(call, hostError("Unavailable", "host shutting down"));
+    } catch (error) {
+      finished = true;
+      if (!call.cancelled) this.fail(call, this.shuttingDown ? hostError("Unavailable", "host shutting down") : error);
+    } finally {
+      if (!finished) iterator?.return?.().catch(() => {});
+    }
+  }
+
+  private fail(call: ServerWritableStream<unknown, unknown>, error: unknown): void {
+    call.emit("error", toGrpcStatus(error, this.options.debug));
+  }
+}
+
+/** CallContext of a grpc-js call: its deadline, and a signal aborted when it is cancelled. */
+function callContext(call: Surface, controller: AbortController): CallContext {
+  call.on("cancelled", () => controller.abort());
+  const deadline = call.getDeadline();
+  return { signal: controller.signal, deadlineMs: deadline instanceof Date ? deadline.getTime() : deadline };
+}
+
+function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      call.off("drain", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    call.on("drain", done);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+const unimplementedWorker: handleBidiStreamingCall<unknown, unknown> = (call) => {
+  call.emit("error", {
+    code: status.UNIMPLEMENTED,
+    details: "ConnectWorker is not available on this host: worker support is not built in yet",
+  });
+};

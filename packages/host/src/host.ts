@@ -1,0 +1,220 @@
+import { readFileSync } from "node:fs";
+import { type ChannelOptions, type handleBidiStreamingCall, Server, ServerCredentials } from "@grpc/grpc-js";
+import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
+import { HealthImplementation } from "grpc-health-check";
+import type { Logger } from "pino";
+import { AgentRuntime } from "./agents/agent-runtime.js";
+import type { HostLlmOptions } from "./agents/llm-settings.js";
+import { type AgentService, BridgeCore } from "./core/bridge-core.js";
+import type { RateLimitOptions } from "./core/session-runtime.js";
+import { ToolRunner } from "./core/tool-runner.js";
+import { GrpcAdapter } from "./grpc/adapter.js";
+import { withRequestLimit } from "./grpc/message-limit.js";
+import { addReflection } from "./grpc/reflection.js";
+import { createLogger, type LogLevel } from "./observability/logger.js";
+import { HostMetrics } from "./observability/metrics.js";
+import { ToolRegistry } from "./registry/registry.js";
+import type { ToolExecutor } from "./registry/types.js";
+import { MemorySessionStore } from "./store/memory.js";
+import type { SessionStore } from "./store/types.js";
+
+export interface HostOptions {
+  /** Global tools: defineTool results or any other ToolExecutor. */
+  tools?: readonly ToolExecutor[];
+  /** TCP port (default 50051; 0 picks a free one). */
+  port?: number;
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string;
+  /** Where sessions live (default: in memory, owned and closed by the host). */
+  store?: SessionStore;
+  /** Idle TTL of sessions in the default store (1 h). */
+  sessionIdleTtlMs?: number;
+  /** Live sessions allowed by the default store (10,000). */
+  maxSessions?: number;
+  /** Largest message received or sent (10 MB). */
+  maxMessageBytes?: number;
+  /** Items in one BatchExecuteTools (100). */
+  maxBatchItems?: number;
+  /** Parallelism of a parallel batch that does not set max_parallel (16). */
+  defaultBatchParallelism?: number;
+  /** How long a request_id's outcome is remembered (5 min). */
+  idempotencyWindowMs?: number;
+  /** request_id outcomes remembered at most (100,000). */
+  maxIdempotencyEntries?: number;
+  /** Token bucket per session (default: none). */
+  sessionRateLimit?: RateLimitOptions;
+  /** Concurrent calls per session unless its config says otherwise (0 = unlimited). */
+  sessionMaxConcurrentCalls?: number;
+  /** Calls that may wait for a concurrency slot before ResourceExhausted (100). */
+  maxQueuedCalls?: number;
+  /** Stack traces in ErrorInfo (never otherwise). */
+  debug?: boolean;
+  logger?: Logger;
+  /** Level of the default logger (info). */
+  logLevel?: LogLevel;
+  /** Agent runtime; without one CreateReActAgent/ExecuteAgent fail with FailedPrecondition. */
+  agents?: AgentService;
+  /** LLM that agents run on (CLI: --llm scripted | --llm openai --llm-base-url URL --llm-model NAME); enables the agent RPCs. */
+  llm?: HostLlmOptions;
+  /** ConnectWorker handler; without one the RPC is UNIMPLEMENTED. */
+  connectWorker?: handleBidiStreamingCall<unknown, unknown>;
+  /** Extra grpc-js server options. */
+  grpcOptions?: ChannelOptions;
+}
+
+export interface CloseOptions {
+  /** How long running calls may take to finish (default 10 s). */
+  graceMs?: number;
+}
+
+export interface Host {
+  /** The port actually bound. */
+  readonly port: number;
+  /** "host:port" for clients. */
+  readonly address: string;
+  /** The transport-neutral service, for other transports (HTTP gateway) and in-process use. */
+  readonly core: BridgeCore;
+  readonly registry: ToolRegistry;
+  readonly store: SessionStore;
+  /** Call statistics; `metrics.registry` is the prom-client registry, `metricsText()` its text. */
+  readonly metrics: HostMetrics;
+  readonly logger: Logger;
+  /** Prometheus text exposition of the host's metrics. */
+  metricsText(): Promise<string>;
+  /** Adds a global tool while serving. */
+  registerTool(tool: ToolExecutor): void;
+  /** Adds tools only one session sees. */
+  registerSessionTools(sessionId: string, tools: readonly ToolExecutor[]): Promise<void>;
+  /** Stops accepting, ends streams with an Unavailable chunk, drains calls for up to graceMs, stops. */
+  close(options?: CloseOptions): Promise<void>;
+  /** On SIGTERM/SIGINT: close, then exit 0. Returns a function that removes the handlers. */
+  shutdownOnSignals(options?: CloseOptions & { signals?: NodeJS.Signals[]; exit?: boolean }): () => void;
+}
+
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
+  .version;
+
+/** Starts a toolbridge host serving BridgeService, grpc.health.v1 and server reflection. */
+export async function createHost(options: HostOptions = {}): Promise<Host> {
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes;
+  const debug = options.debug ?? false;
+  const logger = options.logger ?? createLogger(options.logLevel);
+  const ownsStore = options.store === undefined;
+  const store =
+    options.store ??
+    new MemorySessionStore({
+      ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
+      ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
+    });
+  const registry = new ToolRegistry();
+  for (const tool of options.tools ?? []) registry.registerGlobal(tool);
+  const metrics = new HostMetrics(() => store.countSessions());
+  const runner = new ToolRunner({
+    store,
+    registry,
+    metrics,
+    logger,
+    debug,
+    maxMessageBytes,
+    maxBatchItems: options.maxBatchItems ?? DEFAULT_LIMITS.maxBatchItems,
+    defaultBatchParallelism: options.defaultBatchParallelism ?? DEFAULT_LIMITS.defaultBatchParallelism,
+    idempotencyWindowMs: options.idempotencyWindowMs ?? DEFAULT_LIMITS.idempotencyWindowMs,
+    maxIdempotencyEntries: options.maxIdempotencyEntries ?? 100_000,
+    sessionRateLimit: options.sessionRateLimit,
+    sessionMaxConcurrentCalls: options.sessionMaxConcurrentCalls ?? 0,
+    maxQueuedCalls: options.maxQueuedCalls ?? 100,
+  });
+  const core = new BridgeCore({
+    store,
+    registry,
+    runner,
+    metrics,
+    version: VERSION,
+    ...(options.agents ? { agents: options.agents } : {}),
+  });
+  if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
+  const adapter = new GrpcAdapter(core, {
+    debug,
+    ...(options.connectWorker ? { connectWorker: options.connectWorker } : {}),
+  });
+
+  const server = new Server({
+    // Requests up to 4x the limit reach the handler, which answers MessageTooLarge with an
+    // ErrorInfo; beyond that grpc-js refuses them itself before buffering more.
+    "grpc.max_receive_message_length": maxMessageBytes * 4,
+    "grpc.max_send_message_length": maxMessageBytes + 64 * 1024,
+    "grpc.keepalive_time_ms": DEFAULT_LIMITS.keepaliveTimeMs,
+    "grpc.keepalive_timeout_ms": DEFAULT_LIMITS.keepaliveTimeoutMs,
+    "grpc.keepalive_permit_without_calls": 1,
+    ...options.grpcOptions,
+  });
+  server.addService(withRequestLimit(bridgeServiceDefinition, maxMessageBytes), adapter.handlers());
+  const health = new HealthImplementation({ "": "SERVING", "toolbridge.v1.BridgeService": "SERVING" });
+  health.addToServer(server);
+  addReflection(server);
+
+  const hostname = options.host ?? "127.0.0.1";
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${hostname}:${options.port ?? 50051}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  const address = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  logger.info({ address, tools: registry.globalSpecs().length }, "toolbridge host listening");
+
+  let closing: Promise<void> | undefined;
+  const close = (closeOptions: CloseOptions = {}): Promise<void> => {
+    closing ??= (async () => {
+      const graceMs = closeOptions.graceMs ?? 10_000;
+      health.setStatus("", "NOT_SERVING");
+      health.setStatus("toolbridge.v1.BridgeService", "NOT_SERVING");
+      core.stopAccepting();
+      await core.drain(graceMs);
+      adapter.closeStreams();
+      await shutdownServer(server, Math.min(graceMs, 2_000));
+      if (ownsStore) await store.close();
+      logger.info({ address }, "toolbridge host stopped");
+    })();
+    return closing;
+  };
+
+  return {
+    port,
+    address,
+    core,
+    registry,
+    store,
+    metrics,
+    logger,
+    metricsText: () => metrics.metricsText(),
+    registerTool: (tool) => registry.registerGlobal(tool),
+    registerSessionTools: (sessionId, tools) => core.registerSessionTools(sessionId, tools),
+    close,
+    shutdownOnSignals({ signals = ["SIGTERM", "SIGINT"], exit = true, ...closeOptions } = {}) {
+      const onSignal = (signal: NodeJS.Signals) => {
+        logger.info({ signal }, "shutting down");
+        void close(closeOptions).then(() => {
+          if (exit) process.exit(0);
+        });
+      };
+      for (const signal of signals) process.once(signal, onSignal);
+      return () => {
+        for (const signal of signals) process.off(signal, onSignal);
+      };
+    },
+  };
+}
+
+/** Graceful grpc-js shutdown, forced after timeoutMs. */
+function shutdownServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, timeoutMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,27 @@
+export * from "./agents/index.js";
+export type { AgentService, BridgeCoreOptions } from "./core/bridge-core.js";
+export { BridgeCore } from "./core/bridge-core.js";
+export type { CallContext, StopReason } from "./core/call-scope.js";
+export type { RateLimitOptions } from "./core/session-runtime.js";
+export { type CallRequest, ToolRunner, type ToolRunnerOptions } from "./core/tool-runner.js";
+export { errorInfoFromThrown, errorTypeOf, ToolFailure, validationFailure } from "./errors.js";
+export { GrpcAdapter, type GrpcAdapterOptions } from "./grpc/adapter.js";
+export { toGrpcStatus } from "./grpc/status.js";
+export { type CloseOptions, createHost, type Host, type HostOptions } from "./host.js";
+export { createLogger, type LogLevel } from "./observability/logger.js";
+export { HostMetrics } from "./observability/metrics.js";
+export { ToolRegistry } from "./registry/registry.js";
+export type { SessionHandle, ToolCall, ToolContext, ToolExecutor } from "./registry/types.js";
+export { MemorySessionStore, type MemorySessionStoreOptions } from "./store/memory.js";
+export type {
+  CleanupResult,
+  SessionEndReason,
+  SessionInit,
+  SessionState,
+  SessionStore,
+  VariablePage,
+  VariableQuery,
+  VariableWrite,
+  WatchOptions,
+} from "./store/types.js";
+export { defineTool, type ToolDefinition, type ToolLimitOptions, type ToolOptions } from "./tool/define-tool.js";

@@ -1,0 +1,90 @@
+import { clone } from "@bufbuild/protobuf";
+import { type ToolSpec, ToolSpecSchema } from "@toolbridge/protocol";
+import { hostError } from "../errors.js";
+import type { ToolExecutor } from "./types.js";
+
+/**
+ * The executors this host can run: global tools (every session sees them) and
+ * per-session tools (only their session sees them; they shadow a global tool of
+ * the same name). Lookup is synchronous because it is on every call's path.
+ */
+export class ToolRegistry {
+  private readonly global = new Map<string, ToolExecutor>();
+  private readonly sessions = new Map<string, Map<string, ToolExecutor>>();
+
+  registerGlobal(executor: ToolExecutor): void {
+    add(this.global, executor, "the host");
+  }
+
+  unregisterGlobal(name: string): boolean {
+    const executor = this.global.get(name);
+    if (!executor) return false;
+    this.global.delete(executor.spec.name);
+    this.global.delete(executor.spec.toolId);
+    return true;
+  }
+
+  /** Adds tools to one session; their specs get the session id. Returns the session-bound executors. */
+  registerSession(sessionId: string, executors: readonly ToolExecutor[]): ToolExecutor[] {
+    let tools = this.sessions.get(sessionId);
+    if (!tools) {
+      tools = new Map();
+      this.sessions.set(sessionId, tools);
+    }
+    const bound: ToolExecutor[] = [];
+    for (const executor of executors) {
+      const spec = clone(ToolSpecSchema, executor.spec);
+      spec.sessionId = sessionId;
+      const sessionExecutor: ToolExecutor = {
+        spec,
+        execute: (call, ctx) => executor.execute(call, ctx),
+        stream: (call, ctx) => executor.stream(call, ctx),
+      };
+      add(tools, sessionExecutor, `session ${sessionId}`);
+      bound.push(sessionExecutor);
+    }
+    return bound;
+  }
+
+  /** The session's own tool first, then the global one, by tool id or name. */
+  resolve(sessionId: string, toolId: string): ToolExecutor | undefined {
+    return this.sessions.get(sessionId)?.get(toolId) ?? this.global.get(toolId);
+  }
+
+  globalSpecs(): ToolSpec[] {
+    return unique(this.global).map((e) => e.spec);
+  }
+
+  sessionSpecs(sessionId: string): ToolSpec[] {
+    const tools = this.sessions.get(sessionId);
+    return tools ? unique(tools).map((e) => e.spec) : [];
+  }
+
+  /** Every tool a session can call: its own, then the global ones it does not shadow. */
+  visibleSpecs(sessionId: string): ToolSpec[] {
+    const own = this.sessionSpecs(sessionId);
+    const shadowed = new Set(own.map((s) => s.name));
+    return [...own, ...this.globalSpecs().filter((s) => !shadowed.has(s.name))];
+  }
+
+  /** Forgets a session's tools; returns how many there were. */
+  dropSession(sessionId: string): number {
+    const tools = this.sessions.get(sessionId);
+    this.sessions.delete(sessionId);
+    return tools ? unique(tools).length : 0;
+  }
+}
+
+function add(map: Map<string, ToolExecutor>, executor: ToolExecutor, owner: string): void {
+  const { name, toolId } = executor.spec;
+  if (map.has(name) || (toolId !== "" && map.has(toolId))) {
+    throw hostError("AlreadyExists", `tool ${name} is already registered in ${owner}`, { tool_name: name });
+  }
+  map.set(name, executor);
+  if (toolId !== "" && toolId !== name) map.set(toolId, executor);
+}
+
+/** Executors of a name/id index, each once. */
+function unique(map: Map<string, ToolExecutor>): ToolExecutor[] {
+  return [...new Set(map.values())];
+}

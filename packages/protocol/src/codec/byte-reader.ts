@@ -1,0 +1,217 @@
+import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { PathError } from "./path.js";
+
+/**
+ * A bounds-checked protobuf reader for the value codec. Every malformed input
+ * (truncation, overlong varint, bad wire type, invalid UTF-8) raises a PathError
+ * that the decoder turns into a ProtocolError with the value path.
+ */
+const TWO_32 = 4294967296;
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+export class ByteReader {
+  readonly buf: Uint8Array;
+  private readonly view: DataView;
+  pos: number;
+  end: number;
+
+  constructor(buf: Uint8Array, pos = 0, end = buf.length) {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.pos = pos;
+    this.end = end;
+  }
+
+  /** Reads a tag; returns field number * 8 + wire type, as on the wire. */
+  tag(): number {
+    const t = this.uint32();
+    if (t >>> 3 === 0) throw new PathError("invalid field number 0");
+    return t;
+  }
+
+  /** A varint that must fit 32 bits (tags, lengths, enum values, bools). */
+  uint32(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    if (pos < this.end) {
+      const b = buf[pos] as number;
+      if (b < 0x80) {
+        this.pos = pos + 1;
+        return b;
+      }
+    }
+    let result = 0;
+    for (let shift = 0; shift < 35; shift += 7) {
+      if (pos >= this.end) throw new PathError("truncated varint");
+      const b = buf[pos++] as number;
+      result += (b & 127) * 2 ** shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        if (result >= TWO_32) throw new PathError("varint exceeds 32 bits");
+        return result;
+      }
+    }
+    // Negative int32 enums are 10-byte varints; accept and keep the low 32 bits.
+    for (let i = 0; i < 5; i++) {
+      if (pos >= this.end) throw new PathError("truncated varint");
+      if ((buf[pos++] as number) < 0x80) {
+        this.pos = pos;
+        return result % TWO_32;
+      }
+    }
+    throw new PathError("varint longer than 10 bytes");
+  }
+
+  /** A 64-bit varint as unsigned halves [lo, hi]. */
+  varint64(): [number, number] {
+    const buf = this.buf;
+    let pos = this.pos;
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; shift < 28; shift += 7) {
+      if (pos >= this.end) throw new PathError("truncated varint");
+      const b = buf[pos++] as number;
+      lo |= (b & 127) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        return [lo >>> 0, 0];
+      }
+    }
+    if (pos >= this.end) throw new PathError("truncated varint");
+    let b = buf[pos++] as number;
+    lo |= (b & 15) << 28;
+    hi = (b & 127) >> 4;
+    if (b < 0x80) {
+      this.pos = pos;
+      return [lo >>> 0, hi >>> 0];
+    }
+    for (let shift = 3; shift <= 31; shift += 7) {
+      if (pos >= this.end) throw new PathError("truncated varint");
+      b = buf[pos++] as number;
+      hi |= (b & 127) << shift;
+      if (b < 0x80) {
+        this.pos = pos;
+        return [lo >>> 0, hi >>> 0];
+      }
+    }
+    throw new PathError("varint longer than 10 bytes");
+  }
+
+  /** int64 (two's complement): a number when safe, else a bigint. */
+  int64(): number | bigint {
+    const [lo, hi] = this.varint64();
+    if (hi === 0) return lo;
+    if (hi < 0x200000) return hi * TWO_32 + lo;
+    if (hi > 0xffe00000 || (hi === 0xffe00000 && lo !== 0)) return (hi - TWO_32) * TWO_32 + lo; // safe negatives
+    return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  }
+
+  /** uint64: a number when safe, else a bigint. */
+  uint64(): number | bigint {
+    const [lo, hi] = this.varint64();
+    if (hi < 0x200000) return hi * TWO_32 + lo;
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** sint64 (zigzag): a number when safe, else a bigint. */
+  sint64(): number | bigint {
+    const [lo, hi] = this.varint64();
+    if (hi < 0x200000) {
+      const z = hi * TWO_32 + lo;
+      // z < 2^53: halving is exact
+      return lo & 1 ? -(z - 1) / 2 - 1 : z / 2;
+    }
+    const z = (BigInt(hi) << 32n) | BigInt(lo);
+    const v = z & 1n ? -(z >> 1n) - 1n : z >> 1n;
+    return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+  }
+
+  bool(): boolean {
+    const [lo, hi] = this.varint64();
+    return lo !== 0 || hi !== 0;
+  }
+
+  double(): number {
+    if (this.pos + 8 > this.end) throw new PathError("truncated double");
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  float(): number {
+    if (this.pos + 4 > this.end) throw new PathError("truncated float");
+    const v = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Reads a length prefix and returns the end offset of the body. */
+  lenEnd(): number {
+    const len = this.uint32();
+    const end = this.pos + len;
+    if (end > this.end) throw new PathError("truncated length-delimited field");
+    return end;
+  }
+
+  bytes(): Uint8Array {
+    const end = this.lenEnd();
+    const b = this.buf.subarray(this.pos, end);
+    this.pos = end;
+    return b;
+  }
+
+  string(): string {
+    const end = this.lenEnd();
+    const buf = this.buf;
+    const start = this.pos;
+    this.pos = end;
+    if (end - start < 64) {
+      // ASCII fast path; anything else goes through the strict decoder.
+      let s = "";
+      for (let i = start; i < end; i++) {
+        const c = buf[i] as number;
+        if (c >= 0x80) return decodeUtf8(buf.subarray(start, end));
+        s += String.fromCharCode(c);
+      }
+      return s;
+    }
+    return decodeUtf8(buf.subarray(start, end));
+  }
+
+  /** Skips a field of the given wire type (unknown fields are ignored, as protobuf does). */
+  skip(wireType: number): void {
+    switch (wireType) {
+      case WIRE_VARINT:
+        this.varint64();
+        return;
+      case WIRE_FIXED64:
+        if (this.pos + 8 > this.end) throw new PathError("truncated fixed64");
+        this.pos += 8;
+        return;
+      case WIRE_LEN:
+        this.pos = this.lenEnd();
+        return;
+      case 5:
+        if (this.pos + 4 > this.end) throw new PathError("truncated fixed32");
+        this.pos += 4;
+        return;
+      default:
+        throw new PathError(`unsupported wire type ${wireType}`);
+    }
+  }
+
+  /** Fails unless the tag has the wire type a known field needs. */
+  expect(tag: number, wireType: number): void {
+    if ((tag & 7) !== wireType) {
+      throw new PathError(`field ${tag >>> 3} has wire type ${tag & 7}, expected ${wireType}`);
+    }
+  }
+}
+
+function decodeUtf8(b: Uint8Array): string {
+  try {
+    return utf8.decode(b);
+  } catch {
+    throw new PathError("string is not valid UTF-8");
+  }
+}

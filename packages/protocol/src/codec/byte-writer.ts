@@ -1,0 +1,207 @@
+/**
+ * A growable protobuf writer tuned for the value codec. protobuf-es' BinaryWriter
+ * forks a chunk list per nested message; here a nested message reserves one length
+ * byte and is back-patched (shifting its body only when the length needs more bytes),
+ * so the output is always the canonical, shortest encoding both languages produce.
+ */
+const TWO_32 = 4294967296;
+const textEncoder = new TextEncoder();
+
+export const WIRE_VARINT = 0;
+export const WIRE_FIXED64 = 1;
+export const WIRE_LEN = 2;
+
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  pos = 0;
+
+  constructor(initialSize = 1024) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** The bytes written so far (a copy, so the writer's buffer can be reused or dropped). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  tag(field: number, wireType: number): void {
+    this.uint32((field << 3) | wireType);
+  }
+
+  uint32(v: number): void {
+    this.ensure(5);
+    const buf = this.buf;
+    let pos = this.pos;
+    while (v > 127) {
+      buf[pos++] = (v & 127) | 128;
+      v >>>= 7;
+    }
+    buf[pos++] = v;
+    this.pos = pos;
+  }
+
+  /** Varint of a 64-bit value given as unsigned 32-bit halves. */
+  varint64(lo: number, hi: number): void {
+    if (hi === 0) {
+      if (lo < 0x80000000) {
+        this.uint32(lo);
+        return;
+      }
+    }
+    this.ensure(10);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < 4; i++) {
+      buf[pos++] = (lo & 127) | 128;
+      lo >>>= 7;
+    }
+    // bits 28..34 mix lo and hi
+    let b = (lo & 15) | ((hi & 7) << 4);
+    hi >>>= 3;
+    if (hi === 0) {
+      buf[pos++] = b;
+      this.pos = pos;
+      return;
+    }
+    buf[pos++] = b | 128;
+    while (hi > 127) {
+      buf[pos++] = (hi & 127) | 128;
+      hi >>>= 7;
+    }
+    b = hi;
+    buf[pos++] = b;
+    this.pos = pos;
+  }
+
+  /** int64 varint (two's complement) of a safe integer number or a bigint in range. */
+  int64(v: number | bigint): void {
+    if (typeof v === "number") {
+      if (v >= 0 && v < 0x80000000) {
+        this.uint32(v);
+        return;
+      }
+      const hi = Math.floor(v / TWO_32);
+      const lo = v - hi * TWO_32;
+      this.varint64(lo >>> 0, hi >>> 0);
+      return;
+    }
+    const u = BigInt.asUintN(64, v);
+    this.varint64(Number(u & 0xffffffffn), Number(u >> 32n));
+  }
+
+  /** sint64 (zigzag) varint of a safe integer number or a bigint in range. */
+  sint64(v: number | bigint): void {
+    if (typeof v === "number") {
+      if (v >= 0) {
+        if (v < 0x40000000) {
+          this.uint32(v * 2);
+          return;
+        }
+        // zigzag = 2v, computed on halves so nothing rounds
+        const hi = Math.floor(v / TWO_32);
+        const lo = v - hi * TWO_32;
+        this.varint64((lo * 2) % TWO_32 >>> 0, (hi * 2 + Math.floor((lo * 2) / TWO_32)) >>> 0);
+        return;
+      }
+      const m = -v - 1; // zigzag = 2m + 1
+      if (m < 0x40000000) {
+        this.uint32(m * 2 + 1);
+        return;
+      }
+      const hi = Math.floor(m / TWO_32);
+      const lo = m - hi * TWO_32;
+      this.varint64((lo * 2 + 1) % TWO_32 >>> 0, (hi * 2 + Math.floor((lo * 2 + 1) / TWO_32)) >>> 0);
+      return;
+    }
+    const z = v >= 0n ? v << 1n : (-v << 1n) - 1n;
+    this.varint64(Number(z & 0xffffffffn), Number(z >> 32n));
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  /** Length-prefixed raw bytes. */
+  bytes(b: Uint8Array): void {
+    this.uint32(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Length-prefixed UTF-8 of a string already known to be well formed. */
+  string(s: string): void {
+    const n = s.length;
+    if (n < 128) {
+      // ASCII fast path: one length byte, one byte per char.
+      this.ensure(n + 1);
+      const buf = this.buf;
+      const start = this.pos;
+      let pos = start + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[pos++] = c;
+      }
+      if (i === n) {
+        buf[start] = n;
+        this.pos = pos;
+        return;
+      }
+    }
+    // General path: reserve the length prefix for the worst case (3 bytes per UTF-16 unit).
+    const max = n * 3;
+    const prefix = varintSize(max);
+    this.ensure(prefix + max);
+    const start = this.pos;
+    const { written } = textEncoder.encodeInto(s, this.buf.subarray(start + prefix, start + prefix + max));
+    const need = varintSize(written);
+    if (need < prefix) this.buf.copyWithin(start + need, start + prefix, start + prefix + written);
+    this.pos = start;
+    this.uint32(written);
+    this.pos = start + need + written;
+  }
+
+  /** Starts a length-delimited body; returns the mark to pass to endLen. */
+  beginLen(): number {
+    this.ensure(1);
+    return this.pos++;
+  }
+
+  endLen(mark: number): void {
+    const len = this.pos - mark - 1;
+    if (len < 128) {
+      this.buf[mark] = len;
+      return;
+    }
+    const extra = varintSize(len) - 1;
+    this.ensure(extra);
+    this.buf.copyWithin(mark + 1 + extra, mark + 1, this.pos);
+    this.pos = mark;
+    this.uint32(len);
+    this.pos += len;
+  }
+}
+
+export function varintSize(v: number): number {
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  return 5;
+}

@@ -1,0 +1,437 @@
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { ProtocolError } from "../errors.js";
+import { DEFAULT_LIMITS } from "../limits.js";
+import { ByteReader } from "./byte-reader.js";
+import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { type CodecRegistry, defaultCodecs, RawExtension } from "./extensions.js";
+import { Float64, isWireInt } from "./float64.js";
+import { PathError, type PathSegment } from "./path.js";
+import { readArrowTable } from "./table-decode.js";
+import { readTimestampBody } from "./timestamp.js";
+import { FALLBACK_PREFIXES, TYPE, typeName } from "./type-urls.js";
+
+export interface DecodeOptions {
+  /** Deepest container nesting accepted (root container = 1). Default DEFAULT_LIMITS.maxValueDepth. */
+  maxDepth?: number;
+  /** Codecs for extension values. Default: the global registry of registerCodec. */
+  codecs?: CodecRegistry;
+  /**
+   * Return floats that look like ints (2.0) as Float64 instead of number, so that
+   * re-encoding sends them as floats again. Default false.
+   */
+  exactFloats?: boolean;
+}
+
+/**
+ * Walks the wire bytes itself (no protobuf-es fromBinary) so depth is checked
+ * before anything deeper is read: a 10 000-deep value fails at depth maxDepth + 1
+ * with a ProtocolError instead of exhausting the stack.
+ */
+class Decoder {
+  constructor(
+    readonly r: ByteReader,
+    private readonly maxDepth: number,
+    private readonly codecs: CodecRegistry,
+    private readonly exactFloats: boolean,
+  ) {}
+
+  /** Narrows the reader to [pos, end) while fn runs, and checks fn consumed exactly that. */
+  private within<T>(end: number, fn: () => T): T {
+    const r = this.r;
+    const outer = r.end;
+    r.end = end;
+    const out = fn();
+    if (r.pos !== end) throw new PathError("message body ends inside a field");
+    r.end = outer;
+    return out;
+  }
+
+  double(v: number): number | Float64 {
+    return this.exactFloats && isWireInt(v) ? new Float64(v) : v;
+  }
+
+  private container(depth: number): void {
+    if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`, "depth");
+  }
+
+  /** toolbridge.v1.Value body up to end. */
+  value(end: number, depth: number): unknown {
+    const r = this.r;
+    let out: unknown;
+    let seen = false;
+    while (r.pos < end) {
+      const tag = r.tag();
+      switch (tag) {
+        case 8: // null_value
+          r.uint32();
+          out = null;
+          break;
+        case 16:
+          out = r.bool();
+          break;
+        case 24:
+          out = r.sint64();
+          break;
+        case 33:
+          out = this.double(r.double());
+          break;
+        case 42:
+          out = r.string();
+          break;
+        case 50:
+          out = r.bytes().slice();
+          break;
+        case 58: {
+          const e = r.lenEnd();
+          out = this.within(e, () => readTimestampBody(r, e));
+          break;
+        }
+        case 66: {
+          this.container(depth + 1);
+          const e = r.lenEnd();
+          out = this.within(e, () => this.valueList(e, depth + 1));
+          break;
+        }
+        case 74: {
+          this.container(depth + 1);
+          const e = r.lenEnd();
+          out = this.within(e, () => this.valueMap(e, depth + 1));
+          break;
+        }
+        case 82: {
+          const e = r.lenEnd();
+          out = readArrowTable(r.buf.subarray(r.pos, e));
+          r.pos = e;
+          break;
+        }
+        case 90: {
+          const e = r.lenEnd();
+          out = this.within(e, () => this.extension(e));
+          break;
+        }
+        default:
+          this.skipUnknown(tag, VALUE_FIELDS);
+          continue;
+      }
+      seen = true;
+    }
+    if (!seen) throw new PathError("Value has no kind");
+    return out;
+  }
+
+  /** Skips an unknown field; a known field with the wrong wire type is corrupt input. */
+  private skipUnknown(tag: number, knownFields: number): void {
+    const field = tag >>> 3;
+    if (field < 32 && (knownFields >>> field) & 1) {
+      throw new PathError(`field ${field} has wire type ${tag & 7}`);
+    }
+    this.r.skip(tag & 7);
+  }
+
+  private valueList(end: number, depth: number): unknown[] {
+    const r = this.r;
+    const out: unknown[] = [];
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        this.skipUnknown(tag, FIELD_1);
+        continue;
+      }
+      const i = out.length;
+      const e = r.lenEnd();
+      try {
+        out.push(this.within(e, () => this.value(e, depth)));
+      } catch (err) {
+        PathError.under(err, i);
+      }
+    }
+    return out;
+  }
+
+  /** ValueMap: a plain object while every key is a string, else a Map (re-read from the start). */
+  private valueMap(end: number, depth: number): unknown {
+    const r = this.r;
+    const start = r.pos;
+    const obj: Record<string, unknown> = {};
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        this.skipUnknown(tag, FIELD_1);
+        continue;
+      }
+      const e = r.lenEnd();
+      const fields = this.within(e, () => this.entryFields(e, true));
+      if (fields.keyValue) {
+        r.pos = start;
+        return this.valueMapAsMap(end, depth);
+      }
+      setOwn(obj, fields.key, this.entryValue(fields, fields.key, depth));
+      r.pos = e;
+    }
+    return obj;
+  }
+
+  private valueMapAsMap(end: number, depth: number): Map<unknown, unknown> {
+    const r = this.r;
+    const out = new Map<unknown, unknown>();
+    let entry = 0;
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        this.skipUnknown(tag, FIELD_1);
+        continue;
+      }
+      const e = r.lenEnd();
+      const fields = this.within(e, () => this.entryFields(e, true));
+      if (fields.keyValue) {
+        const [ks, ke] = fields.keyValue;
+        let key: unknown;
+        try {
+          r.pos = ks;
+          key = this.within(ke, () => this.value(ke, depth));
+        } catch (err) {
+          PathError.under(err, { entry, isKey: true });
+        }
+        out.set(key, this.entryValue(fields, { entry, isKey: false }, depth));
+      } else {
+        out.set(fields.key, this.entryValue(fields, fields.key, depth));
+      }
+      r.pos = e;
+      entry++;
+    }
+    return out;
+  }
+
+  /** Positions of an entry's key, value and (ValueMapEntry only) key_value. */
+  private entryFields(end: number, keyValueAllowed: boolean): EntryFields {
+    const r = this.r;
+    const f: EntryFields = { key: "", value: undefined, keyValue: undefined };
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag === 10) f.key = r.string();
+      else if (tag === 18) {
+        const e = r.lenEnd();
+        f.value = [r.pos, e];
+        r.pos = e;
+      } else if (tag === 26 && keyValueAllowed) {
+        const e = r.lenEnd();
+        f.keyValue = [r.pos, e];
+        r.pos = e;
+      } else this.skipUnknown(tag, keyValueAllowed ? FIELDS_1_2_3 : FIELDS_1_2);
+    }
+    return f;
+  }
+
+  private entryValue(f: EntryFields, segment: PathSegment, depth: number, struct = false): unknown {
+    try {
+      if (!f.value) throw new PathError("map entry has no value");
+      const [vs, ve] = f.value;
+      this.r.pos = vs;
+      return this.within(ve, () => (struct ? this.structValue(ve, depth) : this.value(ve, depth)));
+    } catch (err) {
+      PathError.under(err, segment);
+    }
+  }
+
+  private extension(end: number): unknown {
+    const r = this.r;
+    let name = "";
+    let data: Uint8Array = new Uint8Array(0);
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag === 10) name = r.string();
+      else if (tag === 18) data = r.bytes().slice();
+      else this.skipUnknown(tag, FIELDS_1_2);
+    }
+    const codec = this.codecs.byTypeName(name);
+    if (!codec) return new RawExtension(name, data);
+    try {
+      return codec.decode(data);
+    } catch (err) {
+      const e = new PathError(`codec ${name} failed to decode: ${(err as Error).message}`);
+      e.cause = err;
+      throw e;
+    }
+  }
+
+  /** google.protobuf.Value body up to end. */
+  structValue(end: number, depth: number): unknown {
+    const r = this.r;
+    let out: unknown;
+    let seen = false;
+    while (r.pos < end) {
+      const tag = r.tag();
+      switch (tag) {
+        case 8:
+          r.uint32();
+          out = null;
+          break;
+        case 17:
+          out = this.double(r.double());
+          break;
+        case 26:
+          out = r.string();
+          break;
+        case 32:
+          out = r.bool();
+          break;
+        case 42: {
+          this.container(depth + 1);
+          const e = r.lenEnd();
+          out = this.within(e, () => this.struct(e, depth + 1));
+          break;
+        }
+        case 50: {
+          this.container(depth + 1);
+          const e = r.lenEnd();
+          out = this.within(e, () => this.listValue(e, depth + 1));
+          break;
+        }
+        default:
+          this.skipUnknown(tag, STRUCT_VALUE_FIELDS);
+          continue;
+      }
+      seen = true;
+    }
+    if (!seen) throw new PathError("Value has no kind");
+    return out;
+  }
+
+  listValue(end: number, depth: number): unknown[] {
+    const r = this.r;
+    const out: unknown[] = [];
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        this.skipUnknown(tag, FIELD_1);
+        continue;
+      }
+      const i = out.length;
+      const e = r.lenEnd();
+      try {
+        out.push(this.within(e, () => this.structValue(e, depth)));
+      } catch (err) {
+        PathError.under(err, i);
+      }
+    }
+    return out;
+  }
+
+  struct(end: number, depth: number): Record<string, unknown> {
+    const r = this.r;
+    const obj: Record<string, unknown> = {};
+    while (r.pos < end) {
+      const tag = r.tag();
+      if (tag !== 10) {
+        this.skipUnknown(tag, FIELD_1);
+        continue;
+      }
+      const e = r.lenEnd();
+      const fields = this.within(e, () => this.entryFields(e, false));
+      setOwn(obj, fields.key, this.entryValue(fields, fields.key, depth, true));
+      r.pos = e;
+    }
+    return obj;
+  }
+}
+
+interface EntryFields {
+  key: string;
+  value: [number, number] | undefined;
+  keyValue: [number, number] | undefined;
+}
+
+/** Bit masks of known field numbers, for telling unknown fields from corrupt known ones. */
+const FIELD_1 = 1 << 1;
+const FIELDS_1_2 = FIELD_1 | (1 << 2);
+const FIELDS_1_2_3 = FIELDS_1_2 | (1 << 3);
+const STRUCT_VALUE_FIELDS = 0b1111110;
+const VALUE_FIELDS = 0b111111111110;
+
+/** Plain assignment, except "__proto__", which must become an own property, not the prototype. */
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  } else obj[key] = value;
+}
+
+/** Reads the single field 1 of a wrapper message (StringValue, Int64Value...); absent means zero. */
+function wrapperField<T>(r: ByteReader, wireType: number, read: () => T, zero: T): T {
+  let out = zero;
+  while (r.pos < r.end) {
+    const tag = r.tag();
+    if (tag >>> 3 === 1) {
+      r.expect(tag, wireType);
+      out = read();
+    } else r.skip(tag & 7);
+  }
+  return out;
+}
+
+function decodeTop(any: Any, d: Decoder): unknown {
+  const r = d.r;
+  const name = typeName(any.typeUrl);
+  switch (name) {
+    case TYPE.string:
+      return wrapperField(r, WIRE_LEN, () => r.string(), "");
+    case TYPE.int64:
+      return wrapperField<number | bigint>(r, WIRE_VARINT, () => r.int64(), 0);
+    case TYPE.int32:
+      return wrapperField(r, WIRE_VARINT, () => r.varint64()[0] | 0, 0);
+    case TYPE.uint32:
+      return wrapperField(r, WIRE_VARINT, () => r.varint64()[0], 0);
+    case TYPE.uint64:
+      return wrapperField<number | bigint>(r, WIRE_VARINT, () => r.uint64(), 0);
+    case TYPE.double:
+      return wrapperField(r, WIRE_FIXED64, () => d.double(r.double()), d.double(0));
+    case TYPE.float:
+      return wrapperField(r, 5, () => d.double(r.float()), d.double(0));
+    case TYPE.bool:
+      return wrapperField(r, WIRE_VARINT, () => r.bool(), false);
+    case TYPE.bytes:
+      return wrapperField(r, WIRE_LEN, () => r.bytes().slice(), new Uint8Array(0));
+    case TYPE.value:
+      return d.structValue(r.end, 0);
+    case TYPE.list:
+      return d.listValue(r.end, 1);
+    case TYPE.struct:
+      return d.struct(r.end, 1);
+    case TYPE.timestamp:
+      return readTimestampBody(r, r.end);
+    case TYPE.toolbridgeValue:
+      return d.value(r.end, 0);
+    case TYPE.table:
+    case TYPE.toolbridgeTable:
+      return readArrowTable(any.value);
+  }
+  if (FALLBACK_PREFIXES.some((p) => name.startsWith(p))) {
+    return wrapperField(r, WIRE_LEN, () => r.string(), "");
+  }
+  throw new PathError(`unknown type_url ${JSON.stringify(any.typeUrl)}`);
+}
+
+/**
+ * Decodes a google.protobuf.Any written by encodeValue (in any language) or by other
+ * peers using the well-known types. Throws ProtocolError, with the path of the
+ * offending element, for unknown type_urls, corrupt or truncated bytes, invalid
+ * UTF-8, and nesting deeper than maxDepth.
+ */
+export function decodeValue(any: Any, options: DecodeOptions = {}): unknown {
+  const d = new Decoder(
+    new ByteReader(any.value),
+    options.maxDepth ?? DEFAULT_LIMITS.maxValueDepth,
+    options.codecs ?? defaultCodecs,
+    options.exactFloats ?? false,
+  );
+  try {
+    return decodeTop(any, d);
+  } catch (err) {
+    if (err instanceof PathError) {
+      throw new ProtocolError(err.message, { path: err.path(), details: { typeUrl: any.typeUrl }, cause: err.cause });
+    }
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new ProtocolError("value nested too deeply for the JavaScript stack", { path: "$", cause: err });
+    }
+    throw err;
+  }
+}

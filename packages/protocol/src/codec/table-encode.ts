@@ -1,0 +1,220 @@
+import { type Data, type Field, type Table as ArrowTable, DataType, type Vector } from "apache-arrow";
+import { ColumnType } from "../gen/toolbridge/v1/values_pb.js";
+import { type ByteWriter, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { PathError } from "./path.js";
+
+/**
+ * Arrow Table -> toolbridge.v1.Table body. Fixed-width columns are copied as whole
+ * little-endian buffers (no per-cell loop); null slots are zeroed so both languages
+ * write identical bytes. Arrow keeps no pandas index: the index column names live in
+ * the schema metadata under INDEX_METADATA_KEY so a Python -> TS -> Python trip keeps them.
+ */
+export const INDEX_METADATA_KEY = "toolbridge.index_columns";
+
+const INT64_MAX = 2n ** 63n - 1n;
+const NS_PER_UNIT = [1_000_000_000n, 1_000_000n, 1_000n, 1n]; // arrow TimeUnit SECOND..NANOSECOND
+const textEncoder = new TextEncoder();
+
+interface WireColumn {
+  type: ColumnType;
+  data: Uint8Array;
+  offsets?: Uint8Array;
+  validity?: Uint8Array;
+  timezone?: string;
+}
+
+export function writeArrowTable(w: ByteWriter, table: ArrowTable): void {
+  const numRows = table.numRows;
+  if (numRows > 0) {
+    w.tag(1, WIRE_VARINT);
+    w.int64(numRows);
+  }
+  const fields = table.schema.fields as Field[];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as Field;
+    let col: WireColumn;
+    try {
+      col = toWireColumn(field, table.getChildAt(i) as Vector, numRows);
+    } catch (err) {
+      PathError.under(err, field.name);
+    }
+    w.tag(2, WIRE_LEN);
+    const mark = w.beginLen();
+    writeColumn(w, field.name, col);
+    w.endLen(mark);
+  }
+  const index = table.schema.metadata.get(INDEX_METADATA_KEY);
+  if (index) {
+    for (const name of JSON.parse(index) as string[]) {
+      w.tag(3, WIRE_LEN);
+      w.string(name);
+    }
+  }
+}
+
+function writeColumn(w: ByteWriter, name: string, col: WireColumn): void {
+  if (name.length > 0) {
+    w.tag(1, WIRE_LEN);
+    w.string(name);
+  }
+  w.tag(2, WIRE_VARINT);
+  w.uint32(col.type);
+  const parts: [number, Uint8Array | undefined][] = [
+    [3, col.data],
+    [4, col.offsets],
+    [5, col.validity],
+  ];
+  for (const [field, bytes] of parts) {
+    if (bytes && bytes.length > 0) {
+      w.tag(field, WIRE_LEN);
+      w.bytes(bytes);
+    }
+  }
+  if (col.timezone) {
+    w.tag(6, WIRE_LEN);
+    w.string(col.timezone);
+  }
+}
+
+function toWireColumn(field: Field, vector: Vector, numRows: number): WireColumn {
+  const type = field.type as DataType;
+  const chunks = vector.data as Data[];
+  const validity = validityOf(chunks, numRows);
+  if (DataType.isInt(type)) {
+    const data =
+      type.bitWidth === 64 && type.isSigned
+        ? fixedWidth(chunks, numRows, 8, BigInt64Array)
+        : widenInts(vector, numRows, type.isSigned, type.bitWidth);
+    return { type: ColumnType.INT64, data: zeroNulls(data, validity, 8), validity };
+  }
+  if (DataType.isFloat(type)) {
+    const data =
+      type.precision === 2 ? fixedWidth(chunks, numRows, 8, Float64Array) : widenFloats(vector, numRows);
+    return { type: ColumnType.FLOAT64, data: zeroNulls(data, validity, 8), validity };
+  }
+  if (DataType.isBool(type)) {
+    const data = new Uint8Array(numRows);
+    for (let i = 0; i < numRows; i++) data[i] = vector.get(i) === true ? 1 : 0;
+    return { type: ColumnType.BOOL, data, validity };
+  }
+  if (DataType.isTimestamp(type)) {
+    let data = fixedWidth(chunks, numRows, 8, BigInt64Array);
+    if (type.unit !== 3) data = scaleToNanos(data, NS_PER_UNIT[type.unit] as bigint, validity);
+    return { type: ColumnType.TIMESTAMP, data: zeroNulls(data, validity, 8), validity, timezone: type.timezone ?? "" };
+  }
+  const isString = DataType.isUtf8(type) || DataType.isLargeUtf8(type);
+  const isBinary = DataType.isBinary(type) || DataType.isLargeBinary(type);
+  const dictValues = DataType.isDictionary(type) ? (type.dictionary as DataType) : undefined;
+  if (isString || (dictValues && (DataType.isUtf8(dictValues) || DataType.isLargeUtf8(dictValues)))) {
+    return { type: ColumnType.STRING, ...variableWidth(vector, numRows, validity, true), validity };
+  }
+  if (isBinary || (dictValues && (DataType.isBinary(dictValues) || DataType.isLargeBinary(dictValues)))) {
+    return { type: ColumnType.BYTES, ...variableWidth(vector, numRows, validity, false), validity };
+  }
+  throw new PathError(`unsupported Arrow column type ${String(type)}`);
+}
+
+/** One byte per row (1 = valid); empty when the column has no nulls. */
+function validityOf(chunks: readonly Data[], numRows: number): Uint8Array | undefined {
+  if (!chunks.some((c) => c.nullCount > 0)) return undefined;
+  const out = new Uint8Array(numRows);
+  let row = 0;
+  for (const c of chunks) {
+    const bitmap = c.nullBitmap;
+    for (let i = 0; i < c.length; i++) {
+      const bit = c.offset + i;
+      out[row++] = !bitmap || bitmap.length === 0 || ((bitmap[bit >> 3] as number) >> (bit & 7)) & 1 ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+type FixedArray = BigInt64Array | Float64Array;
+
+/** The little-endian bytes of a fixed-width column: a view when it is one chunk, else one copy. */
+function fixedWidth(
+  chunks: readonly Data[],
+  numRows: number,
+  width: number,
+  Ctor: BigInt64ArrayConstructor | Float64ArrayConstructor,
+): Uint8Array {
+  const first = chunks[0];
+  if (chunks.length === 1 && first) {
+    const values = first.values as FixedArray;
+    return new Uint8Array(values.buffer, values.byteOffset + first.offset * width, numRows * width);
+  }
+  const out = new Ctor(numRows);
+  let row = 0;
+  for (const c of chunks) {
+    const values = c.values as FixedArray;
+    (out as FixedArray).set(values.subarray(c.offset, c.offset + c.length) as never, row);
+    row += c.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function widenInts(vector: Vector, numRows: number, signed: boolean, bitWidth: number): Uint8Array {
+  const out = new BigInt64Array(numRows);
+  for (let i = 0; i < numRows; i++) {
+    const v = vector.get(i) as number | bigint | null;
+    if (v === null) continue;
+    const b = BigInt(v);
+    if (!signed && bitWidth === 64 && b > INT64_MAX) throw new PathError(`uint64 value ${b} at row ${i} exceeds int64`);
+    out[i] = b;
+  }
+  return new Uint8Array(out.buffer);
+}
+
+function widenFloats(vector: Vector, numRows: number): Uint8Array {
+  const out = new Float64Array(numRows);
+  for (let i = 0; i < numRows; i++) out[i] = (vector.get(i) as number | null) ?? 0;
+  return new Uint8Array(out.buffer);
+}
+
+function scaleToNanos(bytes: Uint8Array, factor: bigint, validity: Uint8Array | undefined): Uint8Array {
+  const src = new BigInt64Array(bytes.slice().buffer);
+  const limit = INT64_MAX / factor;
+  for (let i = 0; i < src.length; i++) {
+    if (validity && validity[i] === 0) continue;
+    const v = src[i] as bigint;
+    if (v > limit || v < -limit) throw new PathError(`timestamp at row ${i} overflows int64 nanoseconds`);
+    src[i] = v * factor;
+  }
+  return new Uint8Array(src.buffer);
+}
+
+/** Copies data when null slots must be zeroed (their content is unspecified in Arrow). */
+function zeroNulls(data: Uint8Array, validity: Uint8Array | undefined, width: number): Uint8Array {
+  if (!validity) return data;
+  const out = data.slice();
+  for (let i = 0; i < validity.length; i++) if (validity[i] === 0) out.fill(0, i * width, (i + 1) * width);
+  return out;
+}
+
+/** Concatenated values and (num_rows + 1) int64 offsets; nulls are empty. */
+function variableWidth(
+  vector: Vector,
+  numRows: number,
+  validity: Uint8Array | undefined,
+  isString: boolean,
+): { data: Uint8Array; offsets: Uint8Array } {
+  const pieces: Uint8Array[] = new Array(numRows);
+  const offsets = new BigInt64Array(numRows + 1);
+  let total = 0;
+  for (let i = 0; i < numRows; i++) {
+    let piece: Uint8Array;
+    if (validity && validity[i] === 0) piece = new Uint8Array(0);
+    else if (isString) piece = textEncoder.encode(vector.get(i) as string);
+    else piece = vector.get(i) as Uint8Array;
+    pieces[i] = piece;
+    total += piece.length;
+    offsets[i + 1] = BigInt(total);
+  }
+  const data = new Uint8Array(total);
+  let pos = 0;
+  for (const p of pieces) {
+    data.set(p, pos);
+    pos += p.length;
+  }
+  return { data, offsets: new Uint8Array(offsets.buffer) };
+}

@@ -1,0 +1,11 @@
+export { formatHostPort, type HostPort, parseHostPort } from "./address.js";
+export { type EchoServer, startEchoServer } from "./echo-server.js";
+export { TestkitError, type TestkitErrorCode } from "./errors.js";
+export { FaultProxy, type FaultProxyDescription, type FaultProxyOptions } from "./fault-proxy.js";
+export { FaultProxyControl, type FaultProxyControlOptions, type ProxyConfig } from "./fault-proxy-control.js";
+export { freePort } from "./free-port.js";
+export { countOpenFds, isProcessAlive, rssBytes } from "./proc-stats.js";
+export { type ExitStatus, type StartedProcess, type StartProcessOptions, startProcess } from "./start-process.js";
+export { type ProbeOutcome, TcpProbe } from "./tcp-probe.js";
+export { TOXIC_ATTRIBUTES, type Toxic, type ToxicSpec, type ToxicStream, type ToxicType } from "./toxic.js";
+export { type WaitForOptions, waitFor } from "./wait-for.js";
