@@ -1,39 +1,35 @@
 // Baseline client adapter: raw grpc-js calls with protobuf-es messages, building
-// the same request bytes a toolbridge client sends (a toolbridge.v1.Value packed in
-// an Any per argument), and unpacking the results the same way. No toolbridge code.
+// the same request bytes a toolbridge client sends (each argument a well-known
+// wrapper packed in an Any, a UUID request id) and unpacking results the same
+// way. No toolbridge code.
+import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
+import { anyPack, anyUnpack, BytesValueSchema, Int64ValueSchema, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
-import {
-  bridgeServiceDefinition,
-  ExecuteToolRequestSchema,
-  StreamToolRequestSchema,
-  ValueSchema,
-} from "@toolbridge/protocol";
 import { baselineChannelOptions } from "../lib/grpc-options.mjs";
+import { bridgeServiceDefinition, ExecuteToolRequestSchema, StreamToolRequestSchema } from "../lib/protocol-lite.mjs";
 import { TOOL } from "../lib/workload.mjs";
 
 const executeTool = bridgeServiceDefinition.ExecuteTool;
 const streamTool = bridgeServiceDefinition.StreamTool;
 
-const stringValue = (value) => anyPack(ValueSchema, create(ValueSchema, { kind: { case: "stringValue", value } }));
-const intValue = (value) =>
-  anyPack(ValueSchema, create(ValueSchema, { kind: { case: "intValue", value: BigInt(value) } }));
+const stringValue = (value) => anyPack(StringValueSchema, create(StringValueSchema, { value }));
+const intValue = (value) => anyPack(Int64ValueSchema, create(Int64ValueSchema, { value: BigInt(value) }));
 
 export async function connectBaseline(address) {
   const client = new grpc.Client(address, grpc.credentials.createInsecure(), baselineChannelOptions);
   await new Promise((resolve, reject) =>
     client.waitForReady(Date.now() + 5000, (error) => (error ? reject(error) : resolve())),
   );
-  let nextRequest = 0;
+  const sessionId = `bench-${process.pid}-${Date.now()}`;
 
   const unary = (toolId, args) =>
     new Promise((resolve, reject) => {
       const request = create(ExecuteToolRequestSchema, {
-        sessionId: "baseline",
+        sessionId,
         toolId,
         args,
-        requestId: `r${nextRequest++}`,
+        requestId: randomUUID(),
       });
       client.makeUnaryRequest(
         executeTool.path,
@@ -42,8 +38,7 @@ export async function connectBaseline(address) {
         request,
         (error, response) => {
           if (error) return reject(error);
-          const value = anyUnpack(response.result, ValueSchema);
-          resolve(value?.kind.value);
+          resolve(anyUnpack(response.result, StringValueSchema)?.value);
         },
       );
     });
@@ -55,10 +50,10 @@ export async function connectBaseline(address) {
     stream: (count, chunkBytes) =>
       new Promise((resolve, reject) => {
         const request = create(StreamToolRequestSchema, {
-          sessionId: "baseline",
+          sessionId,
           toolId: TOOL.stream,
           args: [intValue(count), intValue(chunkBytes)],
-          streamId: "s",
+          requestId: randomUUID(),
         });
         const call = client.makeServerStreamRequest(
           streamTool.path,
@@ -68,8 +63,9 @@ export async function connectBaseline(address) {
         );
         let bytes = 0;
         call.on("data", (message) => {
-          const value = message.content.case === "data" ? anyUnpack(message.content.value, ValueSchema) : undefined;
-          if (value?.kind.case === "bytesValue") bytes += value.kind.value.byteLength;
+          const chunk =
+            message.content.case === "data" ? anyUnpack(message.content.value, BytesValueSchema) : undefined;
+          if (chunk) bytes += chunk.value.byteLength;
         });
         call.on("error", reject);
         call.on("end", () => resolve(bytes));

@@ -3,7 +3,7 @@
 // possible: one channel, a few calls in flight, nothing kept per session).
 import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { bridgeServiceDefinition, InitializeSessionRequestSchema } from "@toolbridge/protocol";
+import { bridgeServiceDefinition, InitializeSessionRequestSchema } from "../lib/protocol-lite.mjs";
 
 const initializeSession = bridgeServiceDefinition.InitializeSession;
 

@@ -2,7 +2,7 @@
 // a ratio measures toolbridge's own cost and not a different transport setting:
 // the same message limit and the same client flow-control window that the
 // toolbridge client uses by default.
-import { DEFAULT_LIMITS } from "@toolbridge/protocol";
+import { DEFAULT_LIMITS } from "./protocol-lite.mjs";
 
 export const baselineServerOptions = {
   "grpc.max_receive_message_length": DEFAULT_LIMITS.maxMessageBytes,

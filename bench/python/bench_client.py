@@ -17,8 +17,10 @@ import os
 import time
 from typing import Awaitable, Callable, List
 
+import uuid
+
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, wrappers_pb2
 
 PAYLOAD = "benchmark_input"  # the same as bench/lib/workload.mjs
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
@@ -52,7 +54,7 @@ def import_stubs_only():
 
 async def baseline_caller(address: str):
     import_stubs_only()
-    from toolbridge.v1 import service_pb2_grpc, tools_pb2, values_pb2
+    from toolbridge.v1 import service_pb2_grpc, tools_pb2
 
     channel = grpc.aio.insecure_channel(
         address,
@@ -62,18 +64,18 @@ async def baseline_caller(address: str):
         ],
     )
     stub = service_pb2_grpc.BridgeServiceStub(channel)
-    counter = iter(range(1 << 62))
+    session_id = f"bench-py-{os.getpid()}"
 
     async def call() -> str:
         arg = any_pb2.Any()
-        arg.Pack(values_pb2.Value(string_value=PAYLOAD))
+        arg.Pack(wrappers_pb2.StringValue(value=PAYLOAD))
         request = tools_pb2.ExecuteToolRequest(
-            session_id="baseline", tool_id="echo", args=[arg], request_id=f"r{next(counter)}"
+            session_id=session_id, tool_id="echo", args=[arg], request_id=str(uuid.uuid4())
         )
         response = await stub.ExecuteTool(request)
-        value = values_pb2.Value()
+        value = wrappers_pb2.StringValue()
         response.result.Unpack(value)
-        return value.string_value
+        return value.value
 
     return call, channel.close
 

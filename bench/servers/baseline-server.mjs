@@ -5,16 +5,11 @@
 // Forked by the bench (IPC commands) or run standalone to time start-up.
 import { setTimeout as sleep } from "node:timers/promises";
 import { create } from "@bufbuild/protobuf";
-import { anyPack, anyUnpack } from "@bufbuild/protobuf/wkt";
+import { anyPack, anyUnpack, BytesValueSchema, Int64ValueSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
-import {
-  bridgeServiceDefinition,
-  ExecuteToolResponseSchema,
-  StreamToolResponseSchema,
-  ValueSchema,
-} from "@toolbridge/protocol";
 import { baselineServerOptions } from "../lib/grpc-options.mjs";
 import { memoryAfterGc, serveCommands } from "../lib/proc.mjs";
+import { bridgeServiceDefinition, ExecuteToolResponseSchema, StreamToolResponseSchema } from "../lib/protocol-lite.mjs";
 import { SLEEP_MS, TOOL } from "../lib/workload.mjs";
 
 function executeTool(call, callback) {
@@ -32,12 +27,12 @@ function executeTool(call, callback) {
 async function streamTool(call) {
   const [countArg, bytesArg] = call.request.args;
   const count = Number(intArg(countArg));
-  const chunk = create(ValueSchema, { kind: { case: "bytesValue", value: new Uint8Array(Number(intArg(bytesArg))) } });
+  const chunk = create(BytesValueSchema, { value: new Uint8Array(Number(intArg(bytesArg))) });
   for (let sequence = 0; sequence < count; sequence++) {
     const message = create(StreamToolResponseSchema, {
       streamId: call.request.streamId,
       sequence: BigInt(sequence),
-      content: { case: "data", value: anyPack(ValueSchema, chunk) },
+      content: { case: "data", value: anyPack(BytesValueSchema, chunk) },
     });
     if (!call.write(message)) await new Promise((resolve) => call.once("drain", resolve));
   }
@@ -45,9 +40,9 @@ async function streamTool(call) {
 }
 
 function intArg(any) {
-  const value = any && anyUnpack(any, ValueSchema);
-  if (value?.kind.case !== "intValue") throw new Error("baseline StreamTool expects int arguments");
-  return value.kind.value;
+  const wrapper = any && anyUnpack(any, Int64ValueSchema);
+  if (!wrapper) throw new Error("baseline StreamTool expects Int64Value arguments");
+  return wrapper.value;
 }
 
 export async function startBaselineServer(port = 0) {

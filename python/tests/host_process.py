@@ -34,14 +34,17 @@ def build_host() -> None:
 
 
 class HostProcess:
-    def __init__(self) -> None:
+    """A node script that prints "toolbridge listening on 127.0.0.1:PORT" when ready."""
+
+    def __init__(self, script: Path = SCRIPT) -> None:
+        self.script = script
         self.proc: Optional[subprocess.Popen] = None
         self.address = ""
         self._stderr = tempfile.TemporaryFile(mode="w+")
 
     def start(self) -> str:
         self.proc = subprocess.Popen(
-            ["node", str(SCRIPT)], cwd=REPO, stdout=subprocess.PIPE, stderr=self._stderr, text=True
+            ["node", str(self.script)], cwd=REPO, stdout=subprocess.PIPE, stderr=self._stderr, text=True
         )
         lines: "queue.Queue[Optional[str]]" = queue.Queue()
 

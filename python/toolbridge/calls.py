@@ -23,6 +23,12 @@ from toolbridge.failures import error_from_info, error_from_rpc, message_too_lar
 from toolbridge.limits import DEFAULT_LIMITS
 from toolbridge.v1.tools_pb2 import ExecuteToolRequest, StreamToolRequest
 
+# The host enforces request.timeout_ms and answers TimeoutError, an outcome it
+# remembers under the request_id. The client's own deadline is a backstop for a
+# host or network that does not answer at all, so it waits this much longer and
+# never races the host's answer.
+CLIENT_DEADLINE_GRACE_MS = 200
+
 
 def new_request_id() -> str:
     return uuid.uuid4().hex
@@ -82,7 +88,8 @@ async def execute(
     )
     check_size(name, request, max_message_bytes)
     try:
-        response = await asyncio.wait_for(stub.ExecuteTool(request), timeout_ms / 1000)
+        async with asyncio.timeout((timeout_ms + CLIENT_DEADLINE_GRACE_MS) / 1000):
+            response = await stub.ExecuteTool(request)
     except asyncio.TimeoutError as exc:
         raise ToolCommunicationError(
             name, grpc.StatusCode.DEADLINE_EXCEEDED, f"no response within {timeout_ms} ms", cause=exc
@@ -117,7 +124,7 @@ async def stream(
         timeout_ms=timeout_ms,
     )
     check_size(name, request, max_message_bytes)
-    call = stub.StreamTool(request, timeout=timeout_ms / 1000)
+    call = stub.StreamTool(request, timeout=(timeout_ms + CLIENT_DEADLINE_GRACE_MS) / 1000)
     expected = 0
     data_chunks = 0
     try:

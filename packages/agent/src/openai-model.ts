@@ -14,7 +14,7 @@ export interface OpenAIChatModelConfig {
   /** Base URL of an OpenAI-compatible API, e.g. "http://127.0.0.1:8080/v1"; "/chat/completions" is appended. */
   readonly baseUrl: string;
   readonly model: string;
-  /** Name of the environment variable holding the API key; no Authorization header without it. */
+  /** Name of the environment variable holding the API key; no Authorization header when unset or empty. */
   readonly apiKeyEnv?: string;
   readonly toolCalling?: ToolCallingMode;
   readonly temperature?: number;
@@ -56,18 +56,10 @@ export class OpenAIChatModel implements LanguageModel {
     }
     if (config.model.trim() === "")
       throw new ToolBridgeError("InvalidArgument", "LLM model name is empty", { details: { field: "model" } });
-    if (config.apiKeyEnv !== undefined && config.apiKeyEnv !== "") {
-      this.apiKey = (config.env ?? process.env)[config.apiKeyEnv];
-      if (this.apiKey === undefined || this.apiKey === "") {
-        throw new ToolBridgeError(
-          "FailedPrecondition",
-          `environment variable ${config.apiKeyEnv} (the LLM API key) is not set`,
-          {
-            details: { api_key_env: config.apiKeyEnv },
-          },
-        );
-      }
-    }
+    // A missing key is not an error here: local servers need none. A server that
+    // does answers 401, and that error names the unset variable.
+    const key = config.apiKeyEnv ? (config.env ?? process.env)[config.apiKeyEnv] : undefined;
+    this.apiKey = key === "" ? undefined : key;
     this.url = url.href;
     this.mode = config.toolCalling ?? "auto";
     this.label = `OpenAI-compatible model ${config.model} at ${url.origin}`;
@@ -130,12 +122,19 @@ export class OpenAIChatModel implements LanguageModel {
     }
   }
 
+  private missingKeyHint(status: number): string {
+    if ((status !== 401 && status !== 403) || this.apiKey !== undefined) return "";
+    return this.config.apiKeyEnv
+      ? ` (no API key sent: environment variable ${this.config.apiKeyEnv} is not set)`
+      : " (no API key sent: configure the name of the variable holding it, --llm-api-key-env)";
+  }
+
   private async read(response: Response): Promise<ModelReply> {
     const text = await response.text();
     if (!response.ok) {
       throw new ToolBridgeError(
         httpErrorType(response.status),
-        `LLM server answered HTTP ${response.status}: ${text.slice(0, 500)}`,
+        `LLM server answered HTTP ${response.status}: ${text.slice(0, 500)}${this.missingKeyHint(response.status)}`,
         {
           details: { url: this.url, status: String(response.status) },
         },

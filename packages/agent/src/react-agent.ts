@@ -126,75 +126,90 @@ export class ReActAgent {
         step++;
         const lastTurn = actions >= this.maxIters;
         if (lastTurn) messages.push({ role: "user", content: LAST_STEP_PROMPT });
-        const stepScope = new AbortScope(
-          run.signal,
-          this.stepTimeoutMs,
-          () => new ToolBridgeError("TimeoutError", `step ${step} exceeded its timeout of ${this.stepTimeoutMs} ms`),
-        );
+        // The step budget counts model and tool time only, not time the consumer takes between events.
+        const started = Date.now();
+        const modelScope = this.stepScope(run.signal, step, this.stepTimeoutMs);
+        let decision: Decision;
         try {
-          const decision = await this.decide(
+          decision = await this.decide(
             messages,
-            { tools: nativeTools, toolChoice: lastTurn ? "none" : "auto", signal: stepScope.signal },
+            { tools: nativeTools, toolChoice: lastTurn ? "none" : "auto", signal: modelScope.signal },
             step,
-          );
-          if (decision.kind === "unparsable") {
-            yield {
-              type: "error",
-              step,
-              error: {
-                type: "ProtocolError",
-                message: `the model's reply could not be used twice in step ${step}: ${decision.reason}`,
-              },
-            };
-            return;
-          }
-          if (decision.thought !== "") yield { type: "thought", step, text: decision.thought };
-          if (decision.kind === "final") {
-            yield { type: "result", finalAnswer: decision.answer, totalSteps: step };
-            return;
-          }
-          if (lastTurn) {
-            const message = `the agent made ${this.maxIters} tool calls (max_iters) without reaching a final answer`;
-            yield {
-              type: "error",
-              step,
-              error: { type: "ResourceExhausted", message, details: { max_iters: String(this.maxIters) } },
-            };
-            return;
-          }
-          actions++;
-          yield { type: "action", step, toolName: decision.toolName, toolInput: decision.input };
-          const outcome = await this.callTool(decision, stepScope, run.signal);
-          yield {
-            type: "observation",
-            step,
-            success: outcome.success,
-            output: outcome.result,
-            error: outcome.error,
-            metrics: outcome.metrics,
-          };
-          messages.push(
-            {
-              role: "assistant",
-              content: decision.thought,
-              toolCall: { id: decision.callId, name: decision.toolName, input: decision.input },
-            },
-            {
-              role: "tool",
-              toolCallId: decision.callId,
-              toolName: decision.toolName,
-              content: observationText(outcome),
-            },
           );
         } finally {
-          stepScope.dispose();
+          modelScope.dispose();
         }
+        if (decision.kind === "unparsable") {
+          yield {
+            type: "error",
+            step,
+            error: {
+              type: "ProtocolError",
+              message: `the model's reply could not be used twice in step ${step}: ${decision.reason}`,
+            },
+          };
+          return;
+        }
+        if (decision.thought !== "") yield { type: "thought", step, text: decision.thought };
+        if (decision.kind === "final") {
+          yield { type: "result", finalAnswer: decision.answer, totalSteps: step };
+          return;
+        }
+        if (lastTurn) {
+          const message = `the agent made ${this.maxIters} tool calls (max_iters) without reaching a final answer`;
+          yield {
+            type: "error",
+            step,
+            error: { type: "ResourceExhausted", message, details: { max_iters: String(this.maxIters) } },
+          };
+          return;
+        }
+        actions++;
+        const toolBudget = Math.max(1, this.stepTimeoutMs - (Date.now() - started));
+        yield { type: "action", step, toolName: decision.toolName, toolInput: decision.input };
+        const toolScope = this.stepScope(run.signal, step, toolBudget);
+        let outcome: ToolCallOutcome;
+        try {
+          outcome = await this.callTool(decision, toolScope, run.signal);
+        } finally {
+          toolScope.dispose();
+        }
+        yield {
+          type: "observation",
+          step,
+          success: outcome.success,
+          output: outcome.result,
+          error: outcome.error,
+          metrics: outcome.metrics,
+        };
+        messages.push(
+          {
+            role: "assistant",
+            content: decision.thought,
+            toolCall: { id: decision.callId, name: decision.toolName, input: decision.input },
+          },
+          {
+            role: "tool",
+            toolCallId: decision.callId,
+            toolName: decision.toolName,
+            content: observationText(outcome),
+          },
+        );
       }
     } catch (error) {
       yield { type: "error", step, error: describeError(error, "InternalError") };
     } finally {
       run.dispose();
     }
+  }
+
+  /** Part of step `step`'s budget: aborts with the step's TimeoutError after `budgetMs`, or with the run. */
+  private stepScope(runSignal: AbortSignal, step: number, budgetMs: number): AbortScope {
+    return new AbortScope(
+      runSignal,
+      budgetMs,
+      () => new ToolBridgeError("TimeoutError", `step ${step} exceeded its timeout of ${this.stepTimeoutMs} ms`),
+    );
   }
 
   /** One model turn, re-prompted once when its reply cannot be used. */
@@ -232,12 +247,9 @@ export class ReActAgent {
     runSignal: AbortSignal,
   ): Promise<ToolCallOutcome> {
     const toolbox = this.config.toolbox;
-    if (!toolbox.list().some((t) => t.name === decision.toolName)) {
-      const available =
-        toolbox
-          .list()
-          .map((t) => t.name)
-          .join(", ") || "none";
+    const names = toolbox.list().map((t) => t.name);
+    if (!names.includes(decision.toolName)) {
+      const available = names.join(", ") || "none";
       return {
         success: false,
         error: { type: "ToolNotFound", message: `no tool named "${decision.toolName}"; available: ${available}` },

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatAction, parseArguments, parseReActText } from "./react-format.js";
 
@@ -62,6 +63,18 @@ describe("parseReActText", () => {
       toolName: "calc.v2",
       input,
     });
+  });
+
+  it("parses any JSON object input that formatAction writes, whatever strings it holds", () => {
+    const input = fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,20}$/), input, fc.string(), (name, args, thought) => {
+        const oneLineThought = thought.replace(/[\r\n]/g, " ");
+        const parsed = parseReActText(`Thought: ${oneLineThought}\nAction: ${formatAction(name, args)}`);
+        expect(parsed).toMatchObject({ kind: "action", toolName: name });
+        expect(JSON.stringify((parsed as { input: unknown }).input)).toBe(JSON.stringify(args));
+      }),
+    );
   });
 
   it("parseArguments accepts an empty text as no arguments", () => {

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import {
   type BatchExecuteToolsRequest,
@@ -51,7 +50,10 @@ export async function executeBatch(
   calls: readonly BatchCall[],
   options: BatchOptions = {},
 ): Promise<BatchResult[]> {
-  const method = unaryMethod<BatchExecuteToolsRequest, BatchExecuteToolsResponse>(connection.client, "BatchExecuteTools");
+  const method = unaryMethod<BatchExecuteToolsRequest, BatchExecuteToolsResponse>(
+    connection.client,
+    "BatchExecuteTools",
+  );
   const deadline = Date.now() + (options.timeoutMs ?? connection.timeoutMs);
   const results: BatchResult[] = [];
   for (let start = 0; start < calls.length; start += DEFAULT_LIMITS.maxBatchItems) {
@@ -66,7 +68,7 @@ export async function executeBatch(
         toolId: toolIdOf(call.tool),
         ...bindCallArguments(call.args ?? []),
         kwargs: call.kwargs === undefined ? {} : bindCallArguments(call.kwargs).kwargs,
-        requestId: call.requestId ?? randomUUID(),
+        requestId: call.requestId ?? connection.nextRequestId(),
       })),
       config: {
         parallel: options.parallel ?? false,

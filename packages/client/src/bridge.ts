@@ -55,7 +55,9 @@ export interface SessionSummary {
  */
 export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   private readonly connection: Connection;
-  private current: { session: Session; tools: Tools<M>; specs: Map<string, ToolSpec>; summary: SessionSummary } | undefined;
+  private current:
+    | { session: Session; tools: Tools<M>; specs: Map<string, ToolSpec>; summary: SessionSummary }
+    | undefined;
   private readonly initializeMethod;
 
   constructor(
@@ -140,7 +142,11 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   executeTool(name: string, ...values: unknown[]): Promise<unknown> {
     const { session, specs } = this.opened();
     try {
-      return this.connection.executeTool(this.target(session.id, name), bindCallValues(specs.get(name), values), undefined);
+      return this.connection.executeTool(
+        this.target(session.id, name),
+        bindCallValues(specs.get(name), values),
+        undefined,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
@@ -159,7 +165,11 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   /** Streams a tool by name with proxy-style arguments. */
   streamTool(name: string, ...values: unknown[]): AsyncIterable<unknown> {
     const { session, specs } = this.opened();
-    return this.connection.streamTool(this.target(session.id, name), () => bindCallValues(specs.get(name), values), undefined);
+    return this.connection.streamTool(
+      this.target(session.id, name),
+      () => bindCallValues(specs.get(name), values),
+      undefined,
+    );
   }
 
   /** Streams a tool by name with explicit arguments and options. */

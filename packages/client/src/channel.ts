@@ -3,8 +3,8 @@ import {
   type ChannelOptions,
   type Client,
   credentials,
-  makeGenericClientConstructor,
   Metadata,
+  makeGenericClientConstructor,
 } from "@grpc/grpc-js";
 import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
 

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import type { Client, Metadata } from "@grpc/grpc-js";
 import {
@@ -11,12 +10,14 @@ import {
   type StreamToolRequest,
   StreamToolRequestSchema,
   type StreamToolResponse,
-  type ToolBridgeError,
+  ToolBridgeError,
 } from "@toolbridge/protocol";
 import type { EncodedArguments } from "./args.js";
 import { type ChannelSettings, createGrpcClient, metadataFactory } from "./channel.js";
-import { callError, errorFromInfo } from "./error-mapping.js";
-import { DEFAULT_RETRY_POLICY, retryDelayMs, sleep } from "./retry.js";
+import { callError, errorFromInfo, isServiceError } from "./error-mapping.js";
+import { RateLimitedError } from "./errors.js";
+import { requestIdGenerator } from "./request-ids.js";
+import { DEFAULT_RETRY_POLICY, nextRetryDelay, sleep } from "./retry.js";
 import { callUnary, serverStreamMethod, type UnaryMethod, unaryMethod } from "./rpc.js";
 import { readToolStream } from "./tool-stream.js";
 import type { CallOptions, RetryPolicy } from "./types.js";
@@ -48,6 +49,8 @@ export class Connection {
   readonly timeoutMs: number;
   readonly streamTimeoutMs: number;
   readonly retry: RetryPolicy | false;
+  readonly nextRequestId = requestIdGenerator();
+  private closed = false;
   private readonly executeToolMethod;
   private readonly streamToolMethod;
 
@@ -62,17 +65,21 @@ export class Connection {
   }
 
   /** Calls a unary tool and returns its decoded result, retrying per policy. */
-  async executeTool(target: ToolTarget, encoded: EncodedArguments, options: CallOptions | undefined): Promise<unknown> {
+  executeTool(target: ToolTarget, encoded: EncodedArguments, options: CallOptions | undefined): Promise<unknown> {
     const request = create(ExecuteToolRequestSchema, {
       sessionId: target.sessionId,
       toolId: target.toolId,
       args: encoded.args,
       kwargs: encoded.kwargs,
-      requestId: options?.requestId ?? randomUUID(),
+      requestId: options?.requestId ?? this.nextRequestId(),
       context: options?.context,
     });
-    const response = await this.unary(this.executeToolMethod, request, target.toolName, options);
-    return resultOf(response, target.toolName);
+    return this.call(this.executeToolMethod, request, target.toolName, options, resultOf, (error) => {
+      // A RateLimitExceeded *outcome* (the tool itself refused) is remembered
+      // under its request_id by the host's idempotency, so the retry needs a new
+      // one; status-level failures are forgotten and keep the id.
+      if (error instanceof RateLimitedError && !isServiceError(error.cause)) request.requestId = this.nextRequestId();
+    });
   }
 
   /**
@@ -80,10 +87,15 @@ export class Connection {
    * Arguments are bound lazily so that an encoding error surfaces from the
    * iteration, like every other failure of the stream.
    */
-  streamTool(target: ToolTarget, bind: () => EncodedArguments, options: CallOptions | undefined): AsyncIterable<unknown> {
+  streamTool(
+    target: ToolTarget,
+    bind: () => EncodedArguments,
+    options: CallOptions | undefined,
+  ): AsyncIterable<unknown> {
     let request: StreamToolRequest | undefined;
     return readToolStream({
       open: (deadline) => {
+        if (this.closed) throw closedError(undefined);
         if (request === undefined) {
           const encoded = bind();
           request = create(StreamToolRequestSchema, {
@@ -91,7 +103,7 @@ export class Connection {
             toolId: target.toolId,
             args: encoded.args,
             kwargs: encoded.kwargs,
-            requestId: options?.requestId ?? randomUUID(),
+            requestId: options?.requestId ?? this.nextRequestId(),
             context: options?.context,
           });
         }
@@ -104,47 +116,64 @@ export class Connection {
     });
   }
 
-  /**
-   * A unary call with the overall deadline, the retry policy and error mapping.
-   * The first attempt is a plain awaited call; the retry loop only runs after a failure.
-   */
-  async unary<Req, Res>(
+  /** A unary call with the overall deadline, the retry policy and error mapping. */
+  unary<Req, Res>(
     method: UnaryMethod<Req, Res>,
     request: Req,
     toolName: string | undefined,
     options: CallOptions | undefined,
   ): Promise<Res> {
+    return this.call(method, request, toolName, options, identity);
+  }
+
+  /**
+   * The retry loop. `outcome` reads the response and may throw the failure it
+   * reports, which is retried like a status failure; `beforeRetry` may adjust
+   * the request. The first attempt is a plain awaited call: the loop costs
+   * nothing until something fails.
+   */
+  private async call<Req, Res, Out>(
+    method: UnaryMethod<Req, Res>,
+    request: Req,
+    toolName: string | undefined,
+    options: CallOptions | undefined,
+    outcome: (response: Res, toolName: string) => Out,
+    beforeRetry?: (error: ToolBridgeError) => void,
+  ): Promise<Out> {
     const signal = options?.signal;
     const deadline = Date.now() + (options?.timeoutMs ?? this.timeoutMs);
     const policy = options?.retry ?? this.retry;
     const attemptTimeoutMs = policy === false ? undefined : policy.attemptTimeoutMs;
     const context = { toolName };
     for (let retry = 0; ; retry++) {
-      const attemptDeadline = attemptTimeoutMs === undefined ? deadline : Math.min(deadline, Date.now() + attemptTimeoutMs);
+      const attemptDeadline =
+        attemptTimeoutMs === undefined ? deadline : Math.min(deadline, Date.now() + attemptTimeoutMs);
       try {
-        return await callUnary(method, request, this.metadata(), attemptDeadline, signal);
+        return outcome(await callUnary(method, request, this.metadata(), attemptDeadline, signal), toolName ?? "");
       } catch (thrown) {
+        if (this.closed) throw closedError(thrown);
         const error = callError(thrown, context, signal);
-        const delay = nextDelay(error, retry, policy, attemptDeadline < deadline);
+        const delay = nextRetryDelay(error, retry, policy, attemptDeadline < deadline);
         if (delay === undefined || Date.now() + delay >= deadline) throw error;
+        beforeRetry?.(error);
         await sleep(delay, signal, () => callError(undefined, context, signal));
       }
     }
   }
 
   close(): void {
+    this.closed = true;
     this.client.close();
   }
 }
 
-function nextDelay(
-  error: ToolBridgeError,
-  retry: number,
-  policy: RetryPolicy | false,
-  attemptTimedOut: boolean,
-): number | undefined {
-  if (policy === false || retry >= policy.maxRetries) return undefined;
-  return retryDelayMs(error, retry, policy.backoff, attemptTimedOut);
+/** What a call on a closed bridge raises (grpc-js itself only says "Channel has been shut down"). */
+export function closedError(cause: unknown): ToolBridgeError {
+  return new ToolBridgeError("FailedPrecondition", "the bridge is closed", { cause });
+}
+
+function identity<T>(value: T): T {
+  return value;
 }
 
 /** The decoded result of a response, or the error it reports. */

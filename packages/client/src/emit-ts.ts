@@ -28,7 +28,8 @@ export function emitTypeScript(specs: readonly ToolSpec[], options: EmitOptions 
 
 function emitTool(spec: ToolSpec): string {
   const streaming = spec.type === ToolType.STREAMING;
-  const valueType = spec.outputJsonSchema !== "" ? fromJsonSchemaText(spec.outputJsonSchema) : fromTypeName(spec.returnType);
+  const valueType =
+    spec.outputJsonSchema !== "" ? fromJsonSchemaText(spec.outputJsonSchema) : fromTypeName(spec.returnType);
   const lines = [
     ...docComment(spec.description, "  "),
     `  ${propertyKey(spec.name)}: {`,
@@ -155,7 +156,8 @@ function objectType(schema: Record<string, unknown>): string {
     ([name, property]) => `${propertyKey(name)}${required.has(name) ? "" : "?"}: ${fromJsonSchema(property)}`,
   );
   const extra = schema.additionalProperties;
-  if (fields.length === 0) return extra === false ? "Record<string, never>" : `Record<string, ${fromJsonSchema(extra)}>`;
+  if (fields.length === 0)
+    return extra === false ? "Record<string, never>" : `Record<string, ${fromJsonSchema(extra)}>`;
   if (extra !== undefined && extra !== false) fields.push(`[key: string]: unknown`);
   return `{ ${fields.join("; ")} }`;
 }

@@ -98,7 +98,10 @@ describe("gRPC status -> error", () => {
   });
 
   it("reports an unparsable response as ProtocolError", () => {
-    const error = errorFromStatus(serviceError(status.INTERNAL, "Response message parsing error: invalid wire type"), {});
+    const error = errorFromStatus(
+      serviceError(status.INTERNAL, "Response message parsing error: invalid wire type"),
+      {},
+    );
     expect(error).toBeInstanceOf(ProtocolError);
   });
 });

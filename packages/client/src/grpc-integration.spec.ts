@@ -94,4 +94,16 @@ describe("gRPC integration", () => {
     const calls = Array.from({ length: 130 }, (_, i) => ({ tool: "calculate_sum", args: [i, 0] }));
     expect(await bridge.executeBatch(calls, { parallel: true })).toEqual(calls.map((_, i) => i));
   });
+
+  it("a closed bridge refuses calls with FailedPrecondition", async () => {
+    const closing = new ToolBridge(host.host.address);
+    await closing.initialize("closing");
+    await closing.close();
+    const call = await closing.executeTool("calculate_sum", 1, 2).catch((e: unknown) => e);
+    expect((call as ToolBridgeError).code).toBe("FailedPrecondition");
+    const stream = await (async () => {
+      for await (const _ of closing.streamTool("process_data", [1]));
+    })().catch((e: unknown) => e);
+    expect((stream as ToolBridgeError).code).toBe("FailedPrecondition");
+  });
 });

@@ -38,8 +38,8 @@ export type {
   CallOptions,
   ProxyTool,
   RetryPolicy,
-  Tools,
   ToolSignature,
+  Tools,
   ToolTypeMap,
   UntypedSignature,
 } from "./types.js";

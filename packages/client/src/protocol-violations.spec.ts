@@ -1,8 +1,8 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from "@grpc/grpc-js";
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
 import {
-  encodeValue,
   ExecuteToolResponseSchema,
+  encodeValue,
   InitializeSessionResponseSchema,
   ProtocolError,
   type StreamToolResponse,
@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function connect(handlers: Record<string, unknown>, raw: string[] = []) {
-  server = await startScriptedServer({ InitializeSession: initialize, ...handlers } as never, raw);
+  server = await startScriptedServer({ InitializeSession: initialize, ...handlers } as never, { rawResponses: raw });
   bridge = new ToolBridge(server.address, { retry: false });
   await bridge.initialize("broken");
   return bridge;

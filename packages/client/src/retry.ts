@@ -2,11 +2,10 @@ import type { ToolBridgeError } from "@toolbridge/protocol";
 import { RateLimitedError, ToolCommunicationError } from "./errors.js";
 import type { BackoffOptions, RetryPolicy } from "./types.js";
 
+const DEFAULT_BACKOFF = Object.freeze({ initialMs: 50, maxMs: 2_000, multiplier: 2, jitter: 0.5 });
+
 /** Retry policy of a bridge unless its options say otherwise. */
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
-  maxRetries: 2,
-  backoff: Object.freeze({ initialMs: 50, maxMs: 2_000, multiplier: 2, jitter: 0.5 }),
-});
+export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxRetries: 2, backoff: DEFAULT_BACKOFF });
 
 /**
  * How long to wait before retry number `retry` (0-based) after `error`, or
@@ -28,12 +27,23 @@ export function retryDelayMs(
   return retryable ? backoffMs(retry, backoff) : undefined;
 }
 
+/** The delay before retry number `retry` under `policy`, or undefined when the call must fail now. */
+export function nextRetryDelay(
+  error: ToolBridgeError,
+  retry: number,
+  policy: RetryPolicy | false,
+  attemptTimedOut: boolean,
+): number | undefined {
+  if (policy === false || retry >= policy.maxRetries) return undefined;
+  return retryDelayMs(error, retry, policy.backoff, attemptTimedOut);
+}
+
 /** Jittered exponential backoff: the top `jitter` fraction of each delay is random. */
 export function backoffMs(retry: number, backoff: BackoffOptions | undefined): number {
-  const initial = backoff?.initialMs ?? 50;
-  const max = backoff?.maxMs ?? 2_000;
-  const multiplier = backoff?.multiplier ?? 2;
-  const jitter = Math.min(1, Math.max(0, backoff?.jitter ?? 0.5));
+  const initial = backoff?.initialMs ?? DEFAULT_BACKOFF.initialMs;
+  const max = backoff?.maxMs ?? DEFAULT_BACKOFF.maxMs;
+  const multiplier = backoff?.multiplier ?? DEFAULT_BACKOFF.multiplier;
+  const jitter = Math.min(1, Math.max(0, backoff?.jitter ?? DEFAULT_BACKOFF.jitter));
   const ceiling = Math.min(max, initial * multiplier ** retry);
   return ceiling * (1 - jitter * Math.random());
 }

@@ -1,8 +1,8 @@
 import type {
-  CallOptions as GrpcCallOptions,
   Client,
   ClientReadableStream,
   ClientUnaryCall,
+  CallOptions as GrpcCallOptions,
   Metadata,
   ServiceError,
 } from "@grpc/grpc-js";

@@ -2,7 +2,7 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import type { ClientReadableStream } from "@grpc/grpc-js";
 import { decodeValue, ProtocolError, type StreamToolResponse, type ToolBridgeError } from "@toolbridge/protocol";
 import { callError, errorFromInfo } from "./error-mapping.js";
-import { retryDelayMs, sleep } from "./retry.js";
+import { nextRetryDelay, sleep } from "./retry.js";
 import type { RetryPolicy } from "./types.js";
 
 export interface ToolStreamOptions {
@@ -41,7 +41,7 @@ export async function* readToolStream(options: ToolStreamOptions): AsyncGenerato
       return;
     } catch (thrown) {
       const error = callError(thrown, context, signal);
-      const delay = state.received === 0 ? nextDelay(error, retry, options.retry) : undefined;
+      const delay = state.received === 0 ? nextRetryDelay(error, retry, options.retry, false) : undefined;
       if (delay === undefined || Date.now() + delay >= options.deadline) throw error;
       await sleep(delay, signal, () => callError(undefined, context, signal));
     } finally {
@@ -49,11 +49,6 @@ export async function* readToolStream(options: ToolStreamOptions): AsyncGenerato
       if (!state.finished) call.cancel();
     }
   }
-}
-
-function nextDelay(error: ToolBridgeError, retry: number, policy: RetryPolicy | false): number | undefined {
-  if (policy === false || retry >= policy.maxRetries) return undefined;
-  return retryDelayMs(error, retry, policy.backoff, false);
 }
 
 /** Checks one stream's chunks against the protocol as they arrive. */
@@ -91,7 +86,9 @@ class StreamState {
       case "complete":
         this.finished = true;
         if (content.value.totalChunks !== this.dataChunks) {
-          throw this.violation(`complete chunk reports ${content.value.totalChunks} chunks, ${this.dataChunks} arrived`);
+          throw this.violation(
+            `complete chunk reports ${content.value.totalChunks} chunks, ${this.dataChunks} arrived`,
+          );
         }
         return undefined;
       case "error":

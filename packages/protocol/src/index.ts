@@ -1,4 +1,6 @@
 export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
+// The tagged JSON notation of conformance/values; the HTTP gateway parses values with it too.
+export { fromTagged } from "./codec/conformance-notation.js";
 export { EncodeError, ProtocolError, ToolBridgeError } from "./errors.js";
 export * from "./gen.js";
 export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";

@@ -44,7 +44,7 @@ afterEach(async () => {
   await echo.close();
 });
 
-describe("FaultProxy without toxics", () => {
+describe("FaultProxy forwarding", () => {
   it("forwards both directions and counts bytes and connections", async () => {
     const client = await probe();
     const payload = randomBytes(256 * 1024);
@@ -80,7 +80,9 @@ describe("FaultProxy without toxics", () => {
     }
   });
 
-  it("serves many concurrent connections with every byte intact", async () => {
+  it("serves many concurrent connections with every byte intact, through toxics too", async () => {
+    proxy.addToxic({ type: "slicer", stream: "upstream", attributes: { average_size: 4096, size_variation: 1024 } });
+    proxy.addToxic({ type: "latency", stream: "downstream", attributes: { latency: 20, jitter: 5 } });
     const clients = await Promise.all(Array.from({ length: 40 }, () => probe()));
     const payloads = clients.map(() => randomBytes(32 * 1024));
     await Promise.all(clients.map((client, i) => timedRoundTrip(client, payloads[i] as Buffer)));
@@ -155,6 +157,19 @@ describe("toxics", () => {
     expect(client.receivedBytes).toBe("warm-up".length);
     proxy.removeToxic("blackhole");
     expect((await client.receive("warm-upheld".length)).toString()).toBe("warm-upheld");
+  });
+
+  it("a held link pushes back on the sender rather than buffering without bound", async () => {
+    proxy.addToxic({ name: "hold", type: "timeout", stream: "upstream", attributes: { timeout: 0 } });
+    const client = await probe();
+    const payload = randomBytes(32 * 1024 * 1024);
+    client.send(payload);
+    // Kernel buffers and the proxy's 1 MiB queue fill up; the rest stays with the sender.
+    await waitFor(() => client.socket.writableLength > 0 && proxy.bytes.upstream === 0);
+    await delay(100);
+    expect(client.socket.writableLength).toBeGreaterThan(0);
+    proxy.removeToxic("hold");
+    expectBytes(await client.receive(payload.length, 20_000), payload);
   });
 
   it("timeout > 0 stops data and closes the connection after the timeout", async () => {

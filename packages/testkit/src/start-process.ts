@@ -34,7 +34,7 @@ export interface StartedProcess {
 }
 
 const MAX_OUTPUT_CHARS = 1 << 20;
-/** Process groups still running, killed if this process exits first so no test leaves orphans. */
+/** Process groups whose leader still runs, killed if this process exits first so no test leaves orphans. */
 const liveGroups = new Set<number>();
 let exitHookInstalled = false;
 
@@ -112,12 +112,14 @@ export async function startProcess(
       clearTimeout(timer);
     }
     killGroup(pgid, "SIGKILL");
-    liveGroups.delete(pgid);
     return exited;
   };
 
   if (child.pid !== undefined) {
-    liveGroups.add(child.pid);
+    const pgid = child.pid;
+    liveGroups.add(pgid);
+    // Once the leader is gone its pid may be reused, so the exit hook must no longer signal that group.
+    void exited.then(() => liveGroups.delete(pgid));
     if (!exitHookInstalled) {
       exitHookInstalled = true;
       process.once("exit", () => {

@@ -10,20 +10,27 @@ import { bridgeServiceDefinition } from "@toolbridge/protocol";
 /**
  * A test double at the wire boundary: a real grpc-js server for
  * BridgeService whose handlers the test scripts, to produce what a correct
- * host never sends (malformed bytes, broken stream sequences). Methods listed
- * in `rawResponses` send handler-supplied Buffers as the response bytes.
+ * host never sends (malformed bytes, broken stream sequences), or to look at
+ * what the client sends (credentials, metadata).
  */
 export interface ScriptedServer {
   readonly address: string;
   close(): Promise<void>;
 }
 
+export interface ScriptedServerOptions {
+  /** Methods whose handlers answer with raw response bytes. */
+  rawResponses?: readonly string[];
+  /** Default: insecure. */
+  credentials?: ServerCredentials;
+}
+
 export async function startScriptedServer(
   handlers: UntypedServiceImplementation,
-  rawResponses: readonly string[] = [],
+  options: ScriptedServerOptions = {},
 ): Promise<ScriptedServer> {
   const definition: Record<string, MethodDefinition<unknown, unknown>> = { ...bridgeServiceDefinition };
-  for (const name of rawResponses) {
+  for (const name of options.rawResponses ?? []) {
     const method = definition[name];
     if (method === undefined) throw new TypeError(`no method ${name}`);
     definition[name] = { ...method, responseSerialize: (bytes: Buffer) => bytes } as MethodDefinition<unknown, unknown>;
@@ -31,7 +38,7 @@ export async function startScriptedServer(
   const server = new Server();
   server.addService(definition as ServiceDefinition, handlers);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync("127.0.0.1:0", options.credentials ?? ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),
     ),
   );

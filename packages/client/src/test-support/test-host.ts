@@ -6,10 +6,10 @@ import { z } from "zod";
 export interface HostProbe {
   /** Calls each tool's handler received, by tool name. */
   readonly calls: Map<string, number>;
+  /** request_id of each flaky_tool call, in call order. */
+  readonly flakyRequestIds: string[];
   /** Signals of handlers that were running, in call order. */
   readonly signals: AbortSignal[];
-  /** Resolves a `gate` the large stream waits on after its first two chunks. */
-  releaseStream(): void;
 }
 
 function count(probe: { calls: Map<string, number> }, name: string): number {
@@ -31,7 +31,7 @@ function aborted(signal: AbortSignal): Promise<void> {
  * (calculate_sum, process_data, large_data_processor, flaky_tool, echo_tool,
  * simple_tool, rate_limited_tool) plus a tool that blocks until cancelled.
  */
-export function testTools(probe: HostProbe, gate: Promise<void>): ToolExecutor[] {
+export function testTools(probe: HostProbe): ToolExecutor[] {
   return [
     defineTool({
       name: "calculate_sum",
@@ -49,14 +49,13 @@ export function testTools(probe: HostProbe, gate: Promise<void>): ToolExecutor[]
     }),
     defineTool({
       name: "large_data_processor",
-      description: "Streams two chunks, then waits for the gate or cancellation",
+      description: "Streams two chunks, then stalls until cancelled (a stream cut mid-way)",
       input: z.object({ count: z.number().int() }),
-      async *handler({ count: n }, ctx) {
+      async *handler(_args, ctx) {
         probe.signals.push(ctx.signal);
         yield "part_0";
         yield "part_1";
-        await Promise.race([gate, aborted(ctx.signal)]);
-        for (let i = 2; i < n && !ctx.signal.aborted; i++) yield `part_${i}`;
+        await aborted(ctx.signal);
       },
     }),
     defineTool({
@@ -64,6 +63,7 @@ export function testTools(probe: HostProbe, gate: Promise<void>): ToolExecutor[]
       description: "The first call hangs until cancelled; later calls succeed",
       input: z.object({}),
       async handler(_args, ctx) {
+        probe.flakyRequestIds.push(ctx.requestId);
         if (count(probe, "flaky_tool") === 1) {
           probe.signals.push(ctx.signal);
           await aborted(ctx.signal);
@@ -114,16 +114,12 @@ export interface TestHost {
 
 /** A real host on 127.0.0.1:0 serving the test tools. */
 export async function startTestHost(options: HostOptions = {}): Promise<TestHost> {
-  let release: () => void = () => {};
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const probe: HostProbe = { calls: new Map(), signals: [], releaseStream: () => release() };
+  const probe: HostProbe = { calls: new Map(), flakyRequestIds: [], signals: [] };
   const host = await createHost({
     port: 0,
     host: "127.0.0.1",
     logLevel: "silent",
-    tools: testTools(probe, gate),
+    tools: testTools(probe),
     ...options,
   });
   return { host, probe, stop: () => host.close({ graceMs: 100 }) };

@@ -21,7 +21,7 @@ export interface AgentHostPort {
  * An agent's view of its session's tools. Every call goes through
  * BridgeCore.executeTool, so limits, metrics, timeouts and worker routing apply
  * exactly as to a client's ExecuteTool. `allowed` empty means every tool the
- * session sees at the time of the step (tools registered later included).
+ * session sees when a run starts (tools registered after the agent was created included).
  */
 export class SessionToolbox implements AgentToolbox {
   constructor(

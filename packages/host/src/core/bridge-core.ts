@@ -277,6 +277,11 @@ export class BridgeCore {
     return this.options.runner.drain(graceMs);
   }
 
+  /** Tool calls admitted and not finished, including those waiting for a concurrency slot. */
+  get admittedCalls(): number {
+    return this.options.runner.activeCalls;
+  }
+
   get isDraining(): boolean {
     return this.draining;
   }

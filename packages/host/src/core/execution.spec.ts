@@ -1,10 +1,18 @@
 // Issue 5: deadlines, cancellation, concurrency and rate limits, idempotency.
+
+import { create } from "@bufbuild/protobuf";
 import { status } from "@grpc/grpc-js";
-import { decodeValue, encodeValue, RETRY_AFTER_KEY } from "@toolbridge/protocol";
+import {
+  decodeValue,
+  type ExecuteToolRequest,
+  ExecuteToolRequestSchema,
+  encodeValue,
+  RETRY_AFTER_KEY,
+} from "@toolbridge/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { expectGrpcFailure } from "../testing/client.js";
-import { deferred, until } from "../testing/deferred.js";
+import { deferred, must, until } from "../testing/deferred.js";
 import { type Started, startHost } from "../testing/hosts.js";
 import { defineTool } from "../tool/define-tool.js";
 
@@ -113,15 +121,16 @@ describe("deadlines", () => {
   });
 
   it("a client cancel aborts the handler", async () => {
-    const call = t.client.raw as unknown as Record<string, Function>;
-    const { create } = await import("@bufbuild/protobuf");
-    const { ExecuteToolRequestSchema } = await import("@toolbridge/protocol");
-    const pending = call.ExecuteTool!.call(
-      t.client.raw,
-      create(ExecuteToolRequestSchema, { sessionId: "s", toolId: "hangs", kwargs: { key: encodeValue("cancel") } }),
-      () => {},
-    ) as { cancel(): void };
-    await until(() => t.host.core.store !== undefined && t.host.metrics.inFlight > 0);
+    const raw = t.client.raw as unknown as {
+      ExecuteTool(request: ExecuteToolRequest, done: (error: unknown) => void): { cancel(): void };
+    };
+    const request = create(ExecuteToolRequestSchema, {
+      sessionId: "s",
+      toolId: "hangs",
+      kwargs: { key: encodeValue("cancel") },
+    });
+    const pending = raw.ExecuteTool(request, () => {});
+    await until(() => t.host.metrics.inFlight > 0);
     pending.cancel();
     await until(() => aborted.cancel !== undefined);
     expect(aborted.cancel).toBe("Cancelled");
@@ -135,14 +144,14 @@ describe("concurrency and rate limits", () => {
     const first = t.client.unary("executeTool", { sessionId: "s", toolId: "limited" });
     await until(() => limitedStarted === 1);
     const second = t.client.unary("executeTool", { sessionId: "s", toolId: "limited" });
-    await until(() => t.host.core.registry !== undefined && pendingQueued() === 1);
+    await until(() => t.host.core.admittedCalls - t.host.metrics.inFlight === 1); // one running, one queued
     const failure = await expectGrpcFailure(t.client.unary("executeTool", { sessionId: "s", toolId: "limited" }));
     expect(failure.code).toBe(status.RESOURCE_EXHAUSTED);
     expect(failure.info?.type).toBe("ResourceExhausted");
     gate.resolve();
     const [a, b] = await Promise.all([first, second]);
     expect(a.success && b.success).toBe(true);
-    expect(b.metrics!.queuedMs).toBeGreaterThan(0);
+    expect(b.metrics?.queuedMs).toBeGreaterThan(0);
     expect(limitedStarted).toBe(2);
   });
 
@@ -179,7 +188,12 @@ describe("idempotency", () => {
     gate = deferred();
     idempotentRuns = 0;
     const calls = Array.from({ length: 20 }, () =>
-      t.client.unary("executeTool", { sessionId: "s", toolId: "once", kwargs: { x: encodeValue(7) }, requestId: "same" }),
+      t.client.unary("executeTool", {
+        sessionId: "s",
+        toolId: "once",
+        kwargs: { x: encodeValue(7) },
+        requestId: "same",
+      }),
     );
     await until(() => idempotentRuns === 1);
     gate.resolve();
@@ -187,7 +201,7 @@ describe("idempotency", () => {
     expect(idempotentRuns).toBe(1);
     for (const r of responses) {
       expect(r.requestId).toBe("same");
-      expect(decodeValue(r.result!)).toEqual({ x: 7, run: 1 });
+      expect(decodeValue(must(r.result))).toEqual({ x: 7, run: 1 });
     }
     const later = await t.client.unary("executeTool", {
       sessionId: "s",
@@ -195,15 +209,25 @@ describe("idempotency", () => {
       kwargs: { x: encodeValue(7) },
       requestId: "same",
     });
-    expect(decodeValue(later.result!)).toEqual({ x: 7, run: 1 });
+    expect(decodeValue(must(later.result))).toEqual({ x: 7, run: 1 });
     expect(idempotentRuns).toBe(1);
   });
 
   it("distinct request_ids run separately; reusing one for another tool is refused", async () => {
     gate.resolve();
     idempotentRuns = 0;
-    await t.client.unary("executeTool", { sessionId: "s", toolId: "once", kwargs: { x: encodeValue(1) }, requestId: "r-a" });
-    await t.client.unary("executeTool", { sessionId: "s", toolId: "once", kwargs: { x: encodeValue(1) }, requestId: "r-b" });
+    await t.client.unary("executeTool", {
+      sessionId: "s",
+      toolId: "once",
+      kwargs: { x: encodeValue(1) },
+      requestId: "r-a",
+    });
+    await t.client.unary("executeTool", {
+      sessionId: "s",
+      toolId: "once",
+      kwargs: { x: encodeValue(1) },
+      requestId: "r-b",
+    });
     expect(idempotentRuns).toBe(2);
     const failure = await expectGrpcFailure(
       t.client.unary("executeTool", { sessionId: "s", toolId: "rated", requestId: "r-a" }),
@@ -211,9 +235,3 @@ describe("idempotency", () => {
     expect(failure.code).toBe(status.INVALID_ARGUMENT);
   });
 });
-
-/** Calls waiting for a slot on the "limited" tool (read through the host's in-flight gauge). */
-function pendingQueued(): number {
-  // One call runs (counted in metrics.inFlight); queued calls are active in the runner but not started.
-  return (t.host.core as unknown as { options: { runner: { activeCalls: number } } }).options.runner.activeCalls - t.host.metrics.inFlight;
-}

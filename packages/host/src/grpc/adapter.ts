@@ -76,7 +76,7 @@ export class GrpcAdapter {
       }
       let result: Promise<Res>;
       try {
-        result = run(request, callContext(call, new AbortController()));
+        result = run(request, new GrpcCallContext(call, undefined));
       } catch (error) {
         callback(toGrpcStatus(error, debug));
         return;
@@ -100,7 +100,7 @@ export class GrpcAdapter {
       }
       const controller = new AbortController();
       this.openStreams.add(controller);
-      void this.pump(call, () => open(request, callContext(call, controller)), controller.signal).finally(() =>
+      void this.pump(call, () => open(request, new GrpcCallContext(call, controller)), controller.signal).finally(() =>
         this.openStreams.delete(controller),
       );
     };
@@ -138,12 +138,46 @@ export class GrpcAdapter {
   }
 }
 
-/** CallContext of a grpc-js call: its deadline, and a signal aborted when it is cancelled. */
-function callContext(call: Surface, controller: AbortController): CallContext {
-  call.on("cancelled", () => controller.abort());
-  const deadline = call.getDeadline();
-  return { signal: controller.signal, deadlineMs: deadline instanceof Date ? deadline.getTime() : deadline };
+/**
+ * CallContext of a grpc-js call: its deadline, cancel notification through the
+ * call's "cancelled" event, and an AbortSignal made only when someone asks.
+ */
+class GrpcCallContext implements CallContext {
+  readonly deadlineMs: number;
+
+  constructor(
+    private readonly call: Surface,
+    private controller: AbortController | undefined,
+  ) {
+    const deadline = call.getDeadline();
+    this.deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+    if (controller) this.linkController(controller);
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      this.linkController(this.controller);
+    }
+    return this.controller.signal;
+  }
+
+  onCancel(listener: () => void): () => void {
+    if (this.call.cancelled) {
+      listener();
+      return noop;
+    }
+    this.call.once("cancelled", listener);
+    return () => this.call.off("cancelled", listener);
+  }
+
+  private linkController(controller: AbortController): void {
+    if (this.call.cancelled) controller.abort();
+    else this.call.once("cancelled", () => controller.abort());
+  }
 }
+
+const noop = () => {};
 
 function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -5,6 +5,7 @@ import { decodeValue, encodeValue, StreamToolRequestSchema } from "@toolbridge/p
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { expectGrpcFailure } from "../testing/client.js";
+import { must } from "../testing/deferred.js";
 import { type Started, startHost } from "../testing/hosts.js";
 import { defineTool } from "../tool/define-tool.js";
 
@@ -47,9 +48,9 @@ describe("tool execution", () => {
       requestId: "req_123",
     });
     expect(response.success).toBe(true);
-    expect(decodeValue(response.result!)).toBe(8);
+    expect(decodeValue(must(response.result))).toBe(8);
     expect(response.requestId).toBe("req_123");
-    expect(response.metrics!.durationMs).toBeGreaterThan(0);
+    expect(response.metrics?.durationMs).toBeGreaterThan(0);
   });
 
   it("generates a request_id when none is given", async () => {
@@ -65,8 +66,8 @@ describe("tool execution", () => {
   it("handles tool not found", async () => {
     const response = await t.client.unary("executeTool", { sessionId: "test_session", toolId: "missing_tool" });
     expect(response.success).toBe(false);
-    expect(response.error!.type).toBe("ToolNotFound");
-    expect(response.error!.message).toContain("missing_tool");
+    expect(response.error?.type).toBe("ToolNotFound");
+    expect(response.error?.message).toContain("missing_tool");
   });
 
   it("handles invalid arguments, naming every bad field", async () => {
@@ -76,24 +77,24 @@ describe("tool execution", () => {
       args: [encodeValue("not_a_number")],
     });
     expect(response.success).toBe(false);
-    expect(response.error!.type).toBe("ValidationError");
-    expect(response.error!.fieldViolations.map((v) => v.field).sort()).toEqual(["a", "b"]);
-    expect(response.error!.details.a).toMatch(/number/);
-    expect(response.error!.message).toContain("a:");
+    expect(response.error?.type).toBe("ValidationError");
+    expect(response.error?.fieldViolations.map((v) => v.field).sort()).toEqual(["a", "b"]);
+    expect(response.error?.details.a).toMatch(/number/);
+    expect(response.error?.message).toContain("a:");
   });
 
   it("reports a throwing handler's error type and message, and keeps serving", async () => {
     const response = await t.client.unary("executeTool", { sessionId: "test_session", toolId: "failing" });
     expect(response.success).toBe(false);
-    expect(response.error!.type).toBe("RangeError");
-    expect(response.error!.message).toBe("out of range on purpose");
-    expect(response.error!.stacktrace).toBe("");
+    expect(response.error?.type).toBe("RangeError");
+    expect(response.error?.message).toBe("out of range on purpose");
+    expect(response.error?.stacktrace).toBe("");
     const after = await t.client.unary("executeTool", {
       sessionId: "test_session",
       toolId: "add_numbers",
       args: [encodeValue(1), encodeValue(1)],
     });
-    expect(decodeValue(after.result!)).toBe(2);
+    expect(decodeValue(must(after.result))).toBe(2);
   });
 
   it("answers an unknown session with NOT_FOUND naming it", async () => {
@@ -123,7 +124,7 @@ describe("streaming execution", () => {
     expect(data).toEqual([1, 2, 3]);
     expect(chunks.map((c) => Number(c.sequence))).toEqual([0, 1, 2, 3]);
     expect(chunks.every((c) => c.streamId === "stream_123")).toBe(true);
-    const last = chunks.at(-1)!;
+    const last = must(chunks.at(-1));
     expect(last.content.case).toBe("complete");
     if (last.content.case === "complete") expect(last.content.value.totalChunks).toBe(3n);
   });

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Duplex } from "node:stream";
 import { credentials, type GrpcObject, loadPackageDefinition, type ServiceClientConstructor } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { protoPath as healthProtoPath } from "grpc-health-check";
@@ -25,8 +26,9 @@ function listServices(version: "v1" | "v1alpha", address: string): Promise<strin
     address,
   );
   return new Promise((resolve, reject) => {
-    const call = (client as unknown as { ServerReflectionInfo(): NodeJS.ReadWriteStream }).ServerReflectionInfo();
-    call.on("data", (response: { list_services_response?: { service: Array<{ name: string }> } }) => {
+    type Response = { list_services_response?: { service: Array<{ name: string }> } };
+    const call = (client as unknown as { ServerReflectionInfo(): Duplex }).ServerReflectionInfo();
+    call.on("data", (response: Response) => {
       resolve(response.list_services_response?.service.map((s) => s.name) ?? []);
       call.end();
       client.close();
@@ -51,11 +53,10 @@ describe("reflection and health", () => {
 
   it("grpc.health.v1 reports SERVING", async () => {
     const client = serviceClient(healthProtoPath, ["grpc", "health", "v1", "Health"], t.host.address);
+    type Check = (req: { service: string }, done: (e: Error | null, r: { status: string }) => void) => void;
     const check = (service: string) =>
       new Promise<{ status: string }>((resolve, reject) =>
-        (client as unknown as { Check: Function }).Check({ service }, (e: Error | null, r: { status: string }) =>
-          e ? reject(e) : resolve(r),
-        ),
+        (client as unknown as { Check: Check }).Check({ service }, (e, r) => (e ? reject(e) : resolve(r))),
       );
     expect((await check("")).status).toBe("SERVING");
     expect((await check("toolbridge.v1.BridgeService")).status).toBe("SERVING");

@@ -2,6 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { decodeValue, encodeValue, ToolBridgeError, ToolSpecSchema, VariableChangeType } from "@toolbridge/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { must } from "../testing/deferred.js";
 import { MemorySessionStore } from "./memory.js";
 
 const spec = (toolId: string, name: string) => create(ToolSpecSchema, { toolId, name });
@@ -101,7 +102,7 @@ describe("variable management", () => {
   it("sets and gets variables", async () => {
     await store.setVariable("session_123", { name: "threshold", value: encodeValue(0.95) });
     const variable = await store.getVariable("session_123", "threshold");
-    expect(decodeValue(variable.value!)).toBe(0.95);
+    expect(decodeValue(must(variable.value))).toBe(0.95);
   });
 
   it("variable metadata", async () => {
@@ -114,19 +115,23 @@ describe("variable management", () => {
     });
     clock += 10;
     const second = await store.setVariable("session_123", { name: "score", value: encodeValue(90.5), createdBy: "ts" });
-    expect(decodeValue(second.value!)).toBe(90.5);
-    const meta = second.metadata!;
+    expect(decodeValue(must(second.value))).toBe(90.5);
+    const meta = must(second.metadata);
     expect(meta.type).toBe("float");
     expect(meta.createdBy).toBe("elixir");
     expect(meta.tags).toEqual(["a"]);
     expect(meta.version).toBe(2n);
-    expect(Number(meta.updatedAt!.seconds) * 1000 + meta.updatedAt!.nanos / 1e6).toBe(clock);
-    expect(meta.createdAt!.nanos).not.toBe(meta.updatedAt!.nanos);
+    const updated = must(meta.updatedAt);
+    expect(Number(updated.seconds) * 1000 + updated.nanos / 1e6).toBe(clock);
+    expect(must(meta.createdAt).nanos).not.toBe(updated.nanos);
   });
 
   it("optimistic concurrency: a stale expected version is a Conflict", async () => {
     await store.setVariable("session_123", { name: "v", value: encodeValue(1), expectedVersion: 0n });
-    expect((await rejection(store.setVariable("session_123", { name: "v", value: encodeValue(2), expectedVersion: 0n }))).code).toBe("Conflict");
+    expect(
+      (await rejection(store.setVariable("session_123", { name: "v", value: encodeValue(2), expectedVersion: 0n })))
+        .code,
+    ).toBe("Conflict");
     await store.setVariable("session_123", { name: "v", value: encodeValue(2), expectedVersion: 1n });
     const conflict = await rejection(store.deleteVariable("session_123", "v", 1n));
     expect(conflict.code).toBe("Conflict");
@@ -173,7 +178,7 @@ describe("variable management", () => {
     await store.deleteVariable("session_123", "c");
     const seen: string[] = [];
     for await (const event of watch) {
-      seen.push(`${VariableChangeType[event.changeType]}:${event.variable!.name}@${event.variable!.metadata!.version}`);
+      seen.push(`${VariableChangeType[event.changeType]}:${event.variable?.name}@${event.variable?.metadata?.version}`);
       if (seen.length === 4) controller.abort();
     }
     expect(seen).toEqual(["INITIAL:a.1@1", "SET:c@1", "SET:a.1@2", "DELETED:c@1"]);
@@ -189,7 +194,7 @@ describe("variable management", () => {
     await Promise.all(writers);
     const versions: bigint[] = [];
     for await (const event of watch) {
-      versions.push(event.variable!.metadata!.version);
+      versions.push(must(event.variable?.metadata).version);
       if (versions.length === 50) controller.abort();
     }
     expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 2)));

@@ -16,3 +16,9 @@ export function deferred<T = void>(): Deferred<T> {
 export async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5));
 }
+
+/** The value, or a thrown error naming what was missing (a test's non-null assertion that fails loudly). */
+export function must<T>(value: T | undefined | null, what = "value"): T {
+  if (value === undefined || value === null) throw new Error(`expected ${what} to be present`);
+  return value;
+}

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ToolFailure } from "../errors.js";
 import type { ToolContext } from "../registry/types.js";
+import { must } from "../testing/deferred.js";
 import { defineTool } from "./define-tool.js";
 
 const ctx = { signal: new AbortController().signal } as ToolContext;
@@ -37,7 +38,7 @@ describe("defineTool", () => {
     expect(args.query?.validation).toMatchObject({ minLength: 1n, maxLength: 200n });
     expect(args.limit).toMatchObject({ type: "int", required: false });
     expect(args.limit?.validation).toMatchObject({ minValue: 1, maxValue: 50 });
-    expect(decodeValue(args.limit!.defaultValue!)).toBe(10);
+    expect(decodeValue(must(args.limit?.defaultValue))).toBe(10);
     expect(args.tags).toMatchObject({ type: "list[str]", required: false });
     expect(args.mode?.validation?.enumValues).toEqual(["fast", "exact"]);
     expect(args.since?.type).toBe("datetime");
@@ -62,7 +63,10 @@ describe("defineTool", () => {
   });
 
   it("binds positional args in declaration order, kwargs by name, applies defaults", async () => {
-    const result = await search.execute({ args: [encodeValue("q")], kwargs: { limit: encodeValue(2) }, context: {} }, ctx);
+    const result = await search.execute(
+      { args: [encodeValue("q")], kwargs: { limit: encodeValue(2) }, context: {} },
+      ctx,
+    );
     expect(decodeValue(result)).toEqual(["q0", "q1"]);
   });
 
@@ -100,7 +104,9 @@ describe("defineTool", () => {
       output: z.number(),
       handler: async () => "not a number" as unknown as number,
     });
-    const failure = (await tool.execute({ args: [], kwargs: {}, context: {} }, ctx).catch((e: unknown) => e)) as ToolFailure;
+    const failure = (await tool
+      .execute({ args: [], kwargs: {}, context: {} }, ctx)
+      .catch((e: unknown) => e)) as ToolFailure;
     expect(failure.info.type).toBe("ToolError");
     expect(failure.info.message).toContain("output schema");
   });

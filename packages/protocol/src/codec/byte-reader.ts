@@ -1,3 +1,4 @@
+import { Buffer, isUtf8 } from "node:buffer";
 import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { PathError } from "./path.js";
 
@@ -7,7 +8,6 @@ import { PathError } from "./path.js";
  * that the decoder turns into a ProtocolError with the value path.
  */
 const TWO_32 = 4294967296;
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class ByteReader {
   readonly buf: Uint8Array;
@@ -115,6 +115,21 @@ export class ByteReader {
 
   /** sint64 (zigzag): a number when safe, else a bigint. */
   sint64(): number | bigint {
+    // Fast path: one or two bytes (|v| < 8192) without the [lo, hi] pair.
+    const pos = this.pos;
+    if (pos + 1 < this.end) {
+      const b0 = this.buf[pos] as number;
+      if (b0 < 0x80) {
+        this.pos = pos + 1;
+        return b0 & 1 ? -((b0 + 1) >>> 1) : b0 >>> 1;
+      }
+      const b1 = this.buf[pos + 1] as number;
+      if (b1 < 0x80) {
+        this.pos = pos + 2;
+        const z = (b0 & 127) | (b1 << 7);
+        return z & 1 ? -((z + 1) >>> 1) : z >>> 1;
+      }
+    }
     const [lo, hi] = this.varint64();
     if (hi < 0x200000) {
       const z = hi * TWO_32 + lo;
@@ -165,17 +180,26 @@ export class ByteReader {
     const buf = this.buf;
     const start = this.pos;
     this.pos = end;
-    if (end - start < 64) {
-      // ASCII fast path; anything else goes through the strict decoder.
+    const n = end - start;
+    if (n < 16) {
+      // Short ASCII: building the string here beats any decoder call.
       let s = "";
       for (let i = start; i < end; i++) {
         const c = buf[i] as number;
-        if (c >= 0x80) return decodeUtf8(buf.subarray(start, end));
+        if (c >= 0x80) return decodeUtf8(this.nodeBuffer(), start, end);
         s += String.fromCharCode(c);
       }
       return s;
     }
-    return decodeUtf8(buf.subarray(start, end));
+    return decodeUtf8(this.nodeBuffer(), start, end);
+  }
+
+  private nodeBuf: Buffer | undefined;
+
+  /** A Buffer over the same memory, for Node's native UTF-8 slicing. */
+  private nodeBuffer(): Buffer {
+    if (!this.nodeBuf) this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.nodeBuf;
   }
 
   /** Skips a field of the given wire type (unknown fields are ignored, as protobuf does). */
@@ -200,6 +224,15 @@ export class ByteReader {
     }
   }
 
+  /** Skips an unknown field; a known field (bit set in knownFields) with another wire type is corrupt. */
+  skipUnknown(tag: number, knownFields: number): void {
+    const field = tag >>> 3;
+    if (field < 32 && (knownFields >>> field) & 1) {
+      throw new PathError(`field ${field} has wire type ${tag & 7}`);
+    }
+    this.skip(tag & 7);
+  }
+
   /** Fails unless the tag has the wire type a known field needs. */
   expect(tag: number, wireType: number): void {
     if ((tag & 7) !== wireType) {
@@ -208,10 +241,9 @@ export class ByteReader {
   }
 }
 
-function decodeUtf8(b: Uint8Array): string {
-  try {
-    return utf8.decode(b);
-  } catch {
-    throw new PathError("string is not valid UTF-8");
-  }
+/** Strict UTF-8: invalid bytes (including encoded lone surrogates) are an error, never U+FFFD. */
+function decodeUtf8(b: Buffer, start: number, end: number): string {
+  const view = b.subarray(start, end);
+  if (!isUtf8(view)) throw new PathError("string is not valid UTF-8");
+  return b.toString("utf8", start, end);
 }

@@ -25,7 +25,8 @@ export interface DecodeOptions {
 /**
  * Walks the wire bytes itself (no protobuf-es fromBinary) so depth is checked
  * before anything deeper is read: a 10 000-deep value fails at depth maxDepth + 1
- * with a ProtocolError instead of exhausting the stack.
+ * with a ProtocolError instead of exhausting the stack. Every body reader stops at
+ * its end offset and fails if a field ran past it.
  */
 class Decoder {
   constructor(
@@ -34,17 +35,6 @@ class Decoder {
     private readonly codecs: CodecRegistry,
     private readonly exactFloats: boolean,
   ) {}
-
-  /** Narrows the reader to [pos, end) while fn runs, and checks fn consumed exactly that. */
-  private within<T>(end: number, fn: () => T): T {
-    const r = this.r;
-    const outer = r.end;
-    r.end = end;
-    const out = fn();
-    if (r.pos !== end) throw new PathError("message body ends inside a field");
-    r.end = outer;
-    return out;
-  }
 
   double(v: number): number | Float64 {
     return this.exactFloats && isWireInt(v) ? new Float64(v) : v;
@@ -79,96 +69,127 @@ class Decoder {
           out = r.string();
           break;
         case 50:
-          out = r.bytes().slice();
+          out = new Uint8Array(r.bytes());
           break;
         case 58: {
           const e = r.lenEnd();
-          out = this.within(e, () => readTimestampBody(r, e));
+          out = readTimestampBody(r, e);
           break;
         }
-        case 66: {
+        case 66:
           this.container(depth + 1);
-          const e = r.lenEnd();
-          out = this.within(e, () => this.valueList(e, depth + 1));
+          out = this.valueList(r.lenEnd(), depth + 1);
           break;
-        }
-        case 74: {
+        case 74:
           this.container(depth + 1);
-          const e = r.lenEnd();
-          out = this.within(e, () => this.valueMap(e, depth + 1));
+          out = this.valueMap(r.lenEnd(), depth + 1);
           break;
-        }
         case 82: {
           const e = r.lenEnd();
           out = readArrowTable(r.buf.subarray(r.pos, e));
           r.pos = e;
           break;
         }
-        case 90: {
-          const e = r.lenEnd();
-          out = this.within(e, () => this.extension(e));
+        case 90:
+          out = this.extension(r.lenEnd());
           break;
-        }
         default:
-          this.skipUnknown(tag, VALUE_FIELDS);
+          r.skipUnknown(tag, VALUE_FIELDS);
           continue;
       }
       seen = true;
     }
+    ended(r, end);
     if (!seen) throw new PathError("Value has no kind");
     return out;
   }
 
-  /** Skips an unknown field; a known field with the wrong wire type is corrupt input. */
-  private skipUnknown(tag: number, knownFields: number): void {
-    const field = tag >>> 3;
-    if (field < 32 && (knownFields >>> field) & 1) {
-      throw new PathError(`field ${field} has wire type ${tag & 7}`);
-    }
-    this.r.skip(tag & 7);
-  }
-
-  private valueList(end: number, depth: number): unknown[] {
+  /** ValueList (struct = false) or ListValue (struct = true) body. */
+  private list(end: number, depth: number, struct: boolean): unknown[] {
     const r = this.r;
     const out: unknown[] = [];
     while (r.pos < end) {
       const tag = r.tag();
       if (tag !== 10) {
-        this.skipUnknown(tag, FIELD_1);
+        r.skipUnknown(tag, FIELD_1);
         continue;
       }
-      const i = out.length;
-      const e = r.lenEnd();
       try {
-        out.push(this.within(e, () => this.value(e, depth)));
+        const e = r.lenEnd();
+        out.push(struct ? this.structValue(e, depth) : this.value(e, depth));
       } catch (err) {
-        PathError.under(err, i);
+        PathError.under(err, out.length);
       }
     }
+    ended(r, end);
     return out;
   }
 
-  /** ValueMap: a plain object while every key is a string, else a Map (re-read from the start). */
-  private valueMap(end: number, depth: number): unknown {
+  valueList(end: number, depth: number): unknown[] {
+    return this.list(end, depth, false);
+  }
+
+  listValue(end: number, depth: number): unknown[] {
+    return this.list(end, depth, true);
+  }
+
+  /**
+   * ValueMap (struct = false) or Struct (struct = true) body: a plain object while
+   * every key is a string; a ValueMap with a key_value entry is re-read as a Map.
+   */
+  private object(end: number, depth: number, struct: boolean): unknown {
     const r = this.r;
     const start = r.pos;
     const obj: Record<string, unknown> = {};
     while (r.pos < end) {
       const tag = r.tag();
       if (tag !== 10) {
-        this.skipUnknown(tag, FIELD_1);
+        r.skipUnknown(tag, FIELD_1);
         continue;
       }
       const e = r.lenEnd();
-      const fields = this.within(e, () => this.entryFields(e, true));
+      const entryStart = r.pos;
+      // Fast path for the canonical layout: key (1), then value (2), nothing else.
+      // (An entry without a key may be a key_value entry: the slow path sorts that out.)
+      let t = r.pos < e ? r.tag() : 0;
+      let key = "";
+      if (t === 10) {
+        key = r.string();
+        t = r.pos < e ? r.tag() : 0;
+      } else t = 0;
+      if (t === 18) {
+        let v: unknown;
+        try {
+          const ve = r.lenEnd();
+          v = struct ? this.structValue(ve, depth) : this.value(ve, depth);
+        } catch (err) {
+          PathError.under(err, key);
+        }
+        if (r.pos === e) {
+          setOwn(obj, key, v);
+          continue;
+        }
+      }
+      // Any other layout: collect the fields first.
+      r.pos = entryStart;
+      const fields = this.entryFields(e, !struct);
       if (fields.keyValue) {
         r.pos = start;
         return this.valueMapAsMap(end, depth);
       }
-      setOwn(obj, fields.key, this.entryValue(fields, fields.key, depth));
+      setOwn(obj, fields.key, this.entryValue(fields, fields.key, depth, struct));
       r.pos = e;
     }
+    ended(r, end);
     return obj;
+  }
+
+  valueMap(end: number, depth: number): unknown {
+    return this.object(end, depth, false);
+  }
+
+  struct(end: number, depth: number): unknown {
+    return this.object(end, depth, true);
   }
 
   private valueMapAsMap(end: number, depth: number): Map<unknown, unknown> {
@@ -178,27 +199,28 @@ class Decoder {
     while (r.pos < end) {
       const tag = r.tag();
       if (tag !== 10) {
-        this.skipUnknown(tag, FIELD_1);
+        r.skipUnknown(tag, FIELD_1);
         continue;
       }
       const e = r.lenEnd();
-      const fields = this.within(e, () => this.entryFields(e, true));
+      const fields = this.entryFields(e, true);
       if (fields.keyValue) {
         const [ks, ke] = fields.keyValue;
         let key: unknown;
         try {
           r.pos = ks;
-          key = this.within(ke, () => this.value(ke, depth));
+          key = this.value(ke, depth);
         } catch (err) {
           PathError.under(err, { entry, isKey: true });
         }
-        out.set(key, this.entryValue(fields, { entry, isKey: false }, depth));
+        out.set(key, this.entryValue(fields, { entry, isKey: false }, depth, false));
       } else {
-        out.set(fields.key, this.entryValue(fields, fields.key, depth));
+        out.set(fields.key, this.entryValue(fields, fields.key, depth, false));
       }
       r.pos = e;
       entry++;
     }
+    ended(r, end);
     return out;
   }
 
@@ -217,17 +239,18 @@ class Decoder {
         const e = r.lenEnd();
         f.keyValue = [r.pos, e];
         r.pos = e;
-      } else this.skipUnknown(tag, keyValueAllowed ? FIELDS_1_2_3 : FIELDS_1_2);
+      } else r.skipUnknown(tag, keyValueAllowed ? FIELDS_1_2_3 : FIELDS_1_2);
     }
+    ended(r, end);
     return f;
   }
 
-  private entryValue(f: EntryFields, segment: PathSegment, depth: number, struct = false): unknown {
+  private entryValue(f: EntryFields, segment: PathSegment, depth: number, struct: boolean): unknown {
     try {
       if (!f.value) throw new PathError("map entry has no value");
       const [vs, ve] = f.value;
       this.r.pos = vs;
-      return this.within(ve, () => (struct ? this.structValue(ve, depth) : this.value(ve, depth)));
+      return struct ? this.structValue(ve, depth) : this.value(ve, depth);
     } catch (err) {
       PathError.under(err, segment);
     }
@@ -240,9 +263,10 @@ class Decoder {
     while (r.pos < end) {
       const tag = r.tag();
       if (tag === 10) name = r.string();
-      else if (tag === 18) data = r.bytes().slice();
-      else this.skipUnknown(tag, FIELDS_1_2);
+      else if (tag === 18) data = new Uint8Array(r.bytes());
+      else r.skipUnknown(tag, FIELDS_1_2);
     }
+    ended(r, end);
     const codec = this.codecs.byTypeName(name);
     if (!codec) return new RawExtension(name, data);
     try {
@@ -275,64 +299,29 @@ class Decoder {
         case 32:
           out = r.bool();
           break;
-        case 42: {
+        case 42:
           this.container(depth + 1);
-          const e = r.lenEnd();
-          out = this.within(e, () => this.struct(e, depth + 1));
+          out = this.struct(r.lenEnd(), depth + 1);
           break;
-        }
-        case 50: {
+        case 50:
           this.container(depth + 1);
-          const e = r.lenEnd();
-          out = this.within(e, () => this.listValue(e, depth + 1));
+          out = this.listValue(r.lenEnd(), depth + 1);
           break;
-        }
         default:
-          this.skipUnknown(tag, STRUCT_VALUE_FIELDS);
+          r.skipUnknown(tag, STRUCT_VALUE_FIELDS);
           continue;
       }
       seen = true;
     }
+    ended(r, end);
     if (!seen) throw new PathError("Value has no kind");
     return out;
   }
+}
 
-  listValue(end: number, depth: number): unknown[] {
-    const r = this.r;
-    const out: unknown[] = [];
-    while (r.pos < end) {
-      const tag = r.tag();
-      if (tag !== 10) {
-        this.skipUnknown(tag, FIELD_1);
-        continue;
-      }
-      const i = out.length;
-      const e = r.lenEnd();
-      try {
-        out.push(this.within(e, () => this.structValue(e, depth)));
-      } catch (err) {
-        PathError.under(err, i);
-      }
-    }
-    return out;
-  }
-
-  struct(end: number, depth: number): Record<string, unknown> {
-    const r = this.r;
-    const obj: Record<string, unknown> = {};
-    while (r.pos < end) {
-      const tag = r.tag();
-      if (tag !== 10) {
-        this.skipUnknown(tag, FIELD_1);
-        continue;
-      }
-      const e = r.lenEnd();
-      const fields = this.within(e, () => this.entryFields(e, false));
-      setOwn(obj, fields.key, this.entryValue(fields, fields.key, depth, true));
-      r.pos = e;
-    }
-    return obj;
-  }
+/** A body must end exactly at its length; a field running past it is corruption. */
+function ended(r: ByteReader, end: number): void {
+  if (r.pos !== end) throw new PathError("message body ends inside a field");
 }
 
 interface EntryFields {
@@ -389,7 +378,7 @@ function decodeTop(any: Any, d: Decoder): unknown {
     case TYPE.bool:
       return wrapperField(r, WIRE_VARINT, () => r.bool(), false);
     case TYPE.bytes:
-      return wrapperField(r, WIRE_LEN, () => r.bytes().slice(), new Uint8Array(0));
+      return wrapperField(r, WIRE_LEN, () => new Uint8Array(r.bytes()), new Uint8Array(0));
     case TYPE.value:
       return d.structValue(r.end, 0);
     case TYPE.list:

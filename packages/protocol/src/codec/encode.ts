@@ -153,7 +153,7 @@ class Encoder {
       this.stack.pop();
       return;
     }
-    if (isPlainObject(v) || v instanceof Map) {
+    if ((isPlainObject(v) && !isTimestampMessage(v)) || v instanceof Map) {
       this.enter(v, depth);
       w.uint32(this.struct ? S_STRUCT : V_MAP);
       const mark = w.beginLen();
@@ -336,7 +336,8 @@ function wrapper(name: string, write: (w: ByteWriter) => void): Any {
 
 function classify(v: unknown): Kind {
   if (v === null || v === undefined) return "null";
-  if (typeof v === "object" && (Array.isArray(v) || isPlainObject(v) || v instanceof Map)) return "plainContainer";
+  if (typeof v !== "object") return "other";
+  if (Array.isArray(v) || v instanceof Map || (isPlainObject(v) && !isTimestampMessage(v))) return "plainContainer";
   return "other";
 }
 

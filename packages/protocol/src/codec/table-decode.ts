@@ -83,7 +83,7 @@ function columnData(col: Column, n: number): Data {
     case ColumnType.BYTES: {
       const isString = col.type === ColumnType.STRING;
       const valueOffsets = offsets32(col.offsets, col.data.length, n);
-      const data = col.data.slice();
+      const data = new Uint8Array(col.data);
       if (isString) checkUtf8(data, valueOffsets);
       const type = isString ? new Utf8() : new Binary();
       return makeData({ type, length: n, nullCount, nullBitmap: bitmap, data, valueOffsets } as never);
@@ -100,7 +100,7 @@ function fixed<T extends BigInt64ArrayConstructor | Float64ArrayConstructor>(
 ): InstanceType<T> {
   if (bytes.length !== n * 8) throw new PathError(`column has ${bytes.length} bytes for ${n} rows of 8 bytes`);
   // A typed array over the wire buffer needs 8-byte alignment; otherwise copy once.
-  const aligned = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
   return new Ctor(aligned.buffer as ArrayBuffer, aligned.byteOffset, n) as InstanceType<T>;
 }
 

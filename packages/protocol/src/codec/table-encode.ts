@@ -172,7 +172,7 @@ function widenFloats(vector: Vector, numRows: number): Uint8Array {
 }
 
 function scaleToNanos(bytes: Uint8Array, factor: bigint, validity: Uint8Array | undefined): Uint8Array {
-  const src = new BigInt64Array(bytes.slice().buffer);
+  const src = new BigInt64Array(new Uint8Array(bytes).buffer);
   const limit = INT64_MAX / factor;
   for (let i = 0; i < src.length; i++) {
     if (validity && validity[i] === 0) continue;
@@ -186,7 +186,7 @@ function scaleToNanos(bytes: Uint8Array, factor: bigint, validity: Uint8Array | 
 /** Copies data when null slots must be zeroed (their content is unspecified in Arrow). */
 function zeroNulls(data: Uint8Array, validity: Uint8Array | undefined, width: number): Uint8Array {
   if (!validity) return data;
-  const out = data.slice();
+  const out = new Uint8Array(data);
   for (let i = 0; i < validity.length; i++) if (validity[i] === 0) out.fill(0, i * width, (i + 1) * width);
   return out;
 }

@@ -62,7 +62,7 @@ export function readTimestampBody(r: ByteReader, end: number): Date | Timestamp 
     const tag = r.tag();
     if (tag === 8) seconds = r.int64();
     else if (tag === 16) nanos = r.int64();
-    else r.skip(tag & 7);
+    else r.skipUnknown(tag, 0b110);
   }
   if (r.pos !== end) throw new PathError("truncated timestamp");
   if (typeof seconds === "bigint" || typeof nanos === "bigint") {
