@@ -24,26 +24,40 @@ function jsonLike(targetBytes) {
   return { rows, count: rows.length };
 }
 
-/** Median ms of `runs` timed runs after a warm-up. */
-function time(fn, runs) {
-  for (let i = 0; i < Math.max(3, runs / 4); i++) fn();
-  const samples = [];
+/** ms of one call. */
+function once(fn) {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+
+/**
+ * Median ms of each function over `runs` rounds. The functions alternate within a
+ * round so that load from other processes on a shared machine hits them alike.
+ */
+function compare(fns, runs) {
+  for (let i = 0; i < 5; i++) for (const fn of fns) fn();
+  const samples = fns.map(() => []);
   for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    fn();
-    samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    for (let k = 0; k < fns.length; k++) samples[k].push(once(fns[k]));
   }
-  samples.sort((a, b) => a - b);
-  return samples[samples.length >> 1];
+  return samples.map(median);
 }
 
 const value = jsonLike(1024 * 1024);
 const jsonBytes = JSON.stringify(value).length;
 const any = encodeValue(value);
-const jsonMs = time(() => JSON.parse(JSON.stringify(value)), 30);
-const codecMs = time(() => decodeValue(encodeValue(value)), 30);
-const encMs = time(() => encodeValue(value), 30);
-const decMs = time(() => decodeValue(any), 30);
+const [jsonMs, codecMs, encMs, decMs] = compare(
+  [
+    () => JSON.parse(JSON.stringify(value)),
+    () => decodeValue(encodeValue(value)),
+    () => encodeValue(value),
+    () => decodeValue(any),
+  ],
+  40,
+);
 console.log(
   `json-like value: ${(jsonBytes / 1e6).toFixed(2)} MB JSON, ${(any.value.length / 1e6).toFixed(2)} MB wire (${any.typeUrl.split("/")[1]})`,
 );
@@ -68,7 +82,7 @@ const table = new Table({
   b: vectorFromArray(b, new Float64()),
 });
 const tableBytes = n * 3 * 8;
-const tableMs = time(() => decodeValue(encodeValue(table)), 10);
+const [tableMs] = compare([() => decodeValue(encodeValue(table))], 15);
 const back = decodeValue(encodeValue(table));
 if (back.numRows !== n || back.getChild("b").get(n - 1) !== b[n - 1]) throw new Error("table round trip lost data");
 console.log(`numeric table: ${n} rows x 3 cols = ${(tableBytes / 1e6).toFixed(0)} MB`);

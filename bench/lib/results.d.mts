@@ -10,6 +10,8 @@ export interface ResultRow {
   label: string;
   unit?: string;
   better: "lower" | "higher";
+  /** "toolbridge": the row's toolbridge figure is itself a ratio and is what --compare checks. */
+  compare?: "toolbridge";
   baseline?: Stats;
   toolbridge?: Stats;
   ratio?: Stats;

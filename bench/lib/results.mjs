@@ -30,13 +30,17 @@ export function writeResults(path, document) {
  * Every ratio in `current` that is more than 10% worse than the same row's ratio
  * in the saved file. "Worse" follows the row's direction: higher for rows where
  * lower is better (latency), lower for rows where higher is better (throughput).
+ * Rows marked `compare: "toolbridge"` are ratios in themselves (a speedup, a
+ * scaling factor), so their toolbridge figure is compared.
  */
 export function findRegressions(current, savedPath) {
   const saved = JSON.parse(readFileSync(savedPath, "utf8"));
   const savedRatios = new Map();
   for (const scenario of saved.scenarios ?? [])
-    for (const row of scenario.rows ?? [])
-      if (row.ratio) savedRatios.set(`${scenario.name}/${row.id}`, row.ratio.median);
+    for (const row of scenario.rows ?? []) {
+      const figure = comparedFigure(row);
+      if (figure !== undefined) savedRatios.set(`${scenario.name}/${row.id}`, figure);
+    }
 
   const regressions = [];
   for (const scenario of current.scenarios) {
@@ -44,7 +48,7 @@ export function findRegressions(current, savedPath) {
       const key = `${scenario.name}/${row.id}`;
       const before = savedRatios.get(key);
       if (before === undefined) continue;
-      const now = row.ratio?.median;
+      const now = comparedFigure(row);
       if (now === undefined) {
         regressions.push({ key, before, now: undefined, why: `${scenario.status}: ${scenario.reason ?? "no ratio"}` });
         continue;
@@ -56,3 +60,5 @@ export function findRegressions(current, savedPath) {
   }
   return regressions;
 }
+
+const comparedFigure = (row) => (row.compare === "toolbridge" ? row.toolbridge : row.ratio)?.median;

@@ -46,6 +46,21 @@ describe("findRegressions", () => {
     expect(found).toMatchObject([{ key: "s/latency", now: undefined }]);
   });
 
+  it("compares the toolbridge figure of rows that are ratios in themselves (speedups)", () => {
+    const speedup = (median: number): ResultRow => ({
+      id: "speedup",
+      label: "speedup",
+      better: "higher",
+      compare: "toolbridge",
+      goals: [],
+      toolbridge: stats(median),
+    });
+    const savedSpeedup = join(dir, "speedup.json");
+    writeFileSync(savedSpeedup, JSON.stringify(document([speedup(12)])));
+    expect(findRegressions(document([speedup(11)]), savedSpeedup)).toEqual([]);
+    expect(findRegressions(document([speedup(10)]), savedSpeedup).map((r) => r.key)).toEqual(["s/speedup"]);
+  });
+
   it("ignores rows the saved file has no ratio for", () => {
     expect(findRegressions(document([row("new-row", "lower", 9)]), saved)).toEqual([]);
   });

@@ -60,6 +60,7 @@ function describeRow(row) {
     label: row.label,
     unit: row.unit,
     better: row.better,
+    ...(row.compare ? { compare: row.compare } : {}),
     goals: (row.goals ?? []).map((goal) => ({ ...goal })),
   };
 }

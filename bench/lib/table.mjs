@@ -5,9 +5,10 @@
 const formatNumber = (value) => {
   if (value === undefined) return "";
   const magnitude = Math.abs(value);
-  if (magnitude >= 1000) return Math.round(value).toLocaleString("en-US");
-  if (magnitude >= 100) return value.toFixed(0);
-  if (magnitude >= 10) return value.toFixed(1);
+  // Thresholds at the rounding edges, so 999.6 prints as "1,000" and 99.96 as "100".
+  if (magnitude >= 999.5) return Math.round(value).toLocaleString("en-US");
+  if (magnitude >= 99.95) return value.toFixed(0);
+  if (magnitude >= 9.995) return value.toFixed(1);
   return value.toFixed(2);
 };
 

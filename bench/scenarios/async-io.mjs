@@ -23,6 +23,7 @@ export default {
     })),
     {
       id: "scaling-10-vs-1",
+      compare: "toolbridge",
       label: "scaling 10 ÷ 1 in flight",
       unit: "x",
       better: "higher",
@@ -32,6 +33,7 @@ export default {
     },
     {
       id: "scaling-50-vs-10",
+      compare: "toolbridge",
       label: "scaling 50 ÷ 10 in flight",
       unit: "x",
       better: "higher",

@@ -29,6 +29,7 @@ export default {
     },
     {
       id: "speedup",
+      compare: "toolbridge",
       label: "speedup sequential ÷ batch",
       unit: "x",
       better: "higher",

@@ -2,7 +2,6 @@
 one for tests that kill theirs."""
 
 import asyncio
-import gc
 
 import pytest
 
@@ -12,12 +11,10 @@ from tests.host_process import HostProcess, build_host
 @pytest.fixture(scope="session")
 def event_loop():
     """One event loop for the whole run, as in the spec's conftest. grpc.aio's
-    completion-queue poller outlives a test; with a loop per test it would post
-    events to loops already closed."""
+    completion-queue poller is process-wide; with a loop per test it posts late
+    events (of cancelled calls) to loops already closed."""
     loop = asyncio.get_event_loop_policy().new_event_loop()
     yield loop
-    gc.collect()  # grpc objects left by tests are finalised while their loop still runs
-    loop.run_until_complete(asyncio.sleep(0.05))
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
 

@@ -188,3 +188,8 @@ class TestRoundTripBeyondSpec:
             with pytest.raises(ToolExecutionError) as exc_info:
                 await bridge.execute_tool("no_such_tool", 1)
             assert exc_info.value.error_type == "ToolNotFound"
+
+            async with GRPCToolBridge(toolbridge_host) as second:
+                with pytest.raises(ToolExecutionError) as exc_info:
+                    await second.initialize("errors_session")
+                assert exc_info.value.error_type == "AlreadyExists"

@@ -169,6 +169,12 @@ class TestWireContract:
         assert received == [1]
         assert exc_info.value.error_type == "ToolError"
 
+    async def test_failure_without_error_type_is_protocol_error(self, mock_grpc_server):
+        client = ToolBridgeClient(mock_grpc_server.channel())
+        mock_grpc_server.set_response("ExecuteTool", ToolCallResponse(success=False))
+        with pytest.raises(ProtocolError):
+            await client.execute_tool("calculate", 1)
+
     @pytest.mark.parametrize(
         "chunks",
         [

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, AsyncIterator, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import grpc
@@ -101,12 +102,7 @@ class GRPCToolBridge:
     ) -> Any:
         """Calls a tool, retrying rate limits (after the wait the host asked for),
         UNAVAILABLE and timed-out attempts, with one request_id for all attempts."""
-        policy = self.retry if max_retries is None else RetryPolicy(
-            max_retries=max_retries,
-            initial_backoff_ms=self.retry.initial_backoff_ms,
-            max_backoff_ms=self.retry.max_backoff_ms,
-            deadline_ms=self.retry.deadline_ms,
-        )
+        policy = self.retry if max_retries is None else dataclasses.replace(self.retry, max_retries=max_retries)
         request_id = new_request_id()
         return await run_with_retry(
             lambda: self.client.call_tool(tool_id, args, kwargs, request_id=request_id), policy

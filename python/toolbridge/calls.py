@@ -30,6 +30,14 @@ from toolbridge.v1.tools_pb2 import ExecuteToolRequest, StreamToolRequest
 CLIENT_DEADLINE_GRACE_MS = 200
 
 
+def cancel_call(call: Any) -> None:
+    """Stops a server stream the consumer left early (or that failed). A method
+    replaced by a plain async generator has nothing to cancel."""
+    cancel = getattr(call, "cancel", None)
+    if callable(cancel):
+        cancel()
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex
 
@@ -153,7 +161,4 @@ async def stream(
             raise error_from_rpc(name, exc) from exc
         raise ProtocolError(f"stream from {name} ended without a complete chunk")
     finally:
-        # Stop the call when the consumer leaves early or anything failed.
-        cancel = getattr(call, "cancel", None)
-        if callable(cancel):
-            cancel()
+        cancel_call(call)

@@ -43,6 +43,7 @@ class ToolBridgeClient:
         self.session_context = SessionContext(self)
 
     async def _unary(self, subject: str, method: str, request: Any) -> Any:
+        """A non-tool unary RPC; `subject` names what failed in errors."""
         try:
             return await getattr(self.stub, method)(request, timeout=self.timeout_ms / 1000)
         except grpc.RpcError as exc:
@@ -225,9 +226,7 @@ class ToolBridgeClient:
         except grpc.RpcError as exc:
             raise error_from_rpc(f"agent {agent_id}", exc) from exc
         finally:
-            cancel = getattr(call, "cancel", None)
-            if callable(cancel):
-                cancel()
+            calls.cancel_call(call)
 
     async def close(self) -> None:
         await self.channel.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Sequence
 
+from toolbridge.error_codes import error_type_for_status
+
 
 class ToolBridgeError(Exception):
     """Root of every error toolbridge raises."""
@@ -132,6 +134,4 @@ class ToolCommunicationError(ToolBridgeError):
 
     @property
     def error_type(self) -> str:
-        from toolbridge.error_codes import error_type_for_status
-
         return error_type_for_status(self.code)

@@ -25,7 +25,11 @@ from toolbridge.status_details import RETRY_AFTER_KEY, error_info_from_metadata
 
 # Error types that describe the transport, not the call: they stay
 # ToolCommunicationError even when the host explains them with an ErrorInfo.
-_TRANSPORT_TYPES = frozenset({"Unavailable", "DeadlineExceeded", "Cancelled"})
+_TRANSPORT_TYPES = {
+    "Unavailable": grpc.StatusCode.UNAVAILABLE,
+    "DeadlineExceeded": grpc.StatusCode.DEADLINE_EXCEEDED,
+    "Cancelled": grpc.StatusCode.CANCELLED,
+}
 
 # What grpc itself says when a message exceeds the channel's size limit.
 _TOO_LARGE_MARKERS = ("larger than max", "message too large")
@@ -59,6 +63,8 @@ def _retry_after_ms(info: Any, details: Mapping[str, str], trailer_ms: int = 0) 
 def error_from_info(tool_name: str, info: Any, *, trailer_retry_ms: int = 0) -> ToolBridgeError:
     """The error for an ErrorInfo (the generated message, or anything shaped like it)."""
     error_type = _text(getattr(info, "type", None), "type")
+    if not error_type:
+        raise ProtocolError(f"{tool_name}: failure reported without an error type")
     message = _text(getattr(info, "message", ""), "message")
     raw_details = getattr(info, "details", None)
     if raw_details is None:
@@ -82,8 +88,7 @@ def error_from_info(tool_name: str, info: Any, *, trailer_retry_ms: int = 0) -> 
     if error_type == "ProtocolError":
         return ProtocolError(f"{tool_name}: host could not read the request: {message}", details=details)
     if error_type in _TRANSPORT_TYPES:
-        code = {"Unavailable": grpc.StatusCode.UNAVAILABLE, "DeadlineExceeded": grpc.StatusCode.DEADLINE_EXCEEDED}
-        return ToolCommunicationError(tool_name, code.get(error_type, grpc.StatusCode.CANCELLED), message, details=details)
+        return ToolCommunicationError(tool_name, _TRANSPORT_TYPES[error_type], message, details=details)
     return ToolExecutionError(tool_name, error_type, message, **common)
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Dict, Iterable, Optional, 
 
 import grpc
 
+from toolbridge.calls import cancel_call
 from toolbridge.codec import deserialize_value, serialize_value
 from toolbridge.failures import error_from_rpc
 from toolbridge.v1 import variables_pb2
@@ -49,10 +50,7 @@ class SessionContext:
         return self._client.session_id
 
     async def _call(self, subject: str, method: str, request: Any) -> Any:
-        try:
-            return await getattr(self.stub, method)(request, timeout=self._client.timeout_ms / 1000)
-        except grpc.RpcError as exc:
-            raise error_from_rpc(subject, exc) from exc
+        return await self._client._unary(subject, method, request)
 
     async def set_variable(
         self,
@@ -133,6 +131,4 @@ class SessionContext:
         except grpc.RpcError as exc:
             raise error_from_rpc("variables", exc) from exc
         finally:
-            cancel = getattr(call, "cancel", None)
-            if callable(cancel):
-                cancel()
+            cancel_call(call)

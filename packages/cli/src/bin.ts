@@ -91,7 +91,10 @@ function describeError(error: unknown): string {
   const details = (error as { details?: unknown }).details;
   const detailText =
     details && typeof details === "object" && Object.keys(details).length > 0 ? ` ${JSON.stringify(details)}` : "";
-  const prefix = typeof code === "string" ? `${error.name} (${code})` : error.name;
-  const text = `${prefix}: ${error.message}${detailText}`;
+  // Client errors often start with their type already ("calculate: ValidationError: ..."): say it once.
+  const label = typeof code === "string" ? code : error.name === "Error" ? "" : error.name;
+  const text = error.message.includes(label)
+    ? `${error.message}${detailText}`
+    : `${label}: ${error.message}${detailText}`;
   return process.env.TOOLBRIDGE_DEBUG ? `${text}\n${error.stack ?? ""}` : text;
 }

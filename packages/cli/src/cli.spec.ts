@@ -18,7 +18,7 @@ function assertBuilt(): void {
   // tsc -b leaves unchanged outputs alone but always rewrites its build info.
   const built = statSync(join(packageDir, "dist", ".tsbuildinfo")).mtimeMs;
   const sources = readdirSync(join(packageDir, "src"), { recursive: true, encoding: "utf8" }).filter(
-    (file) => file.endsWith(".ts") && !file.endsWith(".spec.ts"),
+    (file) => file.endsWith(".ts") && !file.endsWith(".spec.ts") && !file.startsWith("test-support"),
   );
   const stale = sources.find((file) => statSync(join(packageDir, "src", file)).mtimeMs > built);
   if (stale) throw new Error(`${bin} is older than src/${stale}: rebuild with "npm run build"`);
@@ -186,6 +186,20 @@ describe("toolbridge serve lifecycle", () => {
     served.child.kill("SIGTERM");
     expect(await served.exited).toBe(0);
     expect(served.stderr()).toContain("SIGTERM received, shutting down");
+  });
+
+  it("fails with exit 1 and says why when the port is taken", async () => {
+    const first = await serve(["--port", "0"]);
+    try {
+      const port = first.address.split(":")[1] as string;
+      const second = await run(["serve", "--port", port]);
+      expect(second.code).toBe(1);
+      expect(second.stdout).toBe("");
+      expect(second.stderr).toMatch(/^toolbridge: serve: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/m);
+    } finally {
+      first.child.kill("SIGTERM");
+      await first.exited;
+    }
   });
 });
 

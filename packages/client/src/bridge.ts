@@ -17,6 +17,7 @@ import type {
   CallArguments,
   CallOptions,
   ProxyTool,
+  ToolSignature,
   Tools,
   ToolTypeMap,
   UntypedSignature,
@@ -153,7 +154,7 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   }
 
   /** Calls a tool by name with explicit arguments (array: positional, object: keyword) and options. */
-  callTool(name: string, args: CallArguments<UntypedSignature> = [], options?: CallOptions): Promise<unknown> {
+  callTool(name: string, args: CallArguments<ToolSignature> = [], options?: CallOptions): Promise<unknown> {
     const { session } = this.opened();
     try {
       return this.connection.executeTool(this.target(session.id, name), bindCallArguments(args), options);
@@ -173,7 +174,7 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   }
 
   /** Streams a tool by name with explicit arguments and options. */
-  openStream(name: string, args: CallArguments<UntypedSignature> = [], options?: CallOptions): AsyncIterable<unknown> {
+  openStream(name: string, args: CallArguments<ToolSignature> = [], options?: CallOptions): AsyncIterable<unknown> {
     const { session } = this.opened();
     return this.connection.streamTool(this.target(session.id, name), () => bindCallArguments(args), options);
   }
@@ -192,9 +193,15 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
    * attempts cut by `attemptTimeoutMs`, with the same request_id each time, as
    * long as the overall `timeoutMs` allows.
    */
+  executeWithRetry<S extends ToolSignature>(
+    tool: ProxyTool<S>,
+    args?: CallArguments<S>,
+    options?: RetryOptions,
+  ): Promise<S["result"]>;
+  executeWithRetry(tool: string, args?: CallArguments<UntypedSignature>, options?: RetryOptions): Promise<unknown>;
   executeWithRetry(
-    tool: string | ProxyTool,
-    args: CallArguments<UntypedSignature> = [],
+    tool: string | ProxyTool<ToolSignature>,
+    args: CallArguments<ToolSignature> = [],
     options: RetryOptions = {},
   ): Promise<unknown> {
     const { maxRetries = 3, backoff, attemptTimeoutMs, ...callOptions } = options;
@@ -203,7 +210,10 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
     return tool.call(args, { ...callOptions, retry });
   }
 
-  /** Closes the channel; calls in flight fail with CANCELLED. The session stays on the host. */
+  /**
+   * Closes the channel. Calls already under way finish; later calls fail with
+   * FailedPrecondition. The session stays on the host (see `session.cleanup`).
+   */
   async close(): Promise<void> {
     this.connection.close();
   }

@@ -58,15 +58,19 @@ for await (const chunk of tools.stream_data.stream({ count: 2, mode: "fast" })) 
   const text: string = chunk;
   void text;
 }
+const retried: number = await bridge.executeWithRetry(tools.calculate, ["1 + 1"], { maxRetries: 1 });
+const viaTool: number = await bridge.tool("calculate").call({ expression: "1" }, { timeoutMs: 100 });
 // @ts-expect-error: expression must be a string
 await tools.calculate(4);
+// @ts-expect-error: expression must be a string, with retries too
+await bridge.executeWithRetry(tools.calculate, [4]);
 // @ts-expect-error: unknown keyword argument
 await tools.calculate({ expr: "1" });
 // @ts-expect-error: the result is a number
 const wrong: string = await tools.calculate("1");
 // @ts-expect-error: no such tool
 await tools.missing();
-void [four, five, hits, wrong];
+void [four, five, hits, wrong, retried, viaTool];
 `;
     expect(typecheck({ "bridge-tools.mts": emitTypeScript(specs), "usage.mts": usage })).toEqual([]);
   });
@@ -76,11 +80,13 @@ void [four, five, hits, wrong];
       name: "my-tool",
       arguments: [
         { name: "first-arg", type: "list[str]", required: true },
-        { name: "when", type: "datetime", required: false },
+        { name: "default", type: "dict[str, int]", required: false },
+        { name: "when", type: "datetime", required: true },
       ],
     });
     const source = emitTypeScript([spec], { typeName: "Odd" });
     expect(source).toContain('"my-tool": {');
+    expect(source).toContain("args: [first_arg: string[], default_: Record<string, number> | undefined, when: Date];");
     expect(typecheck({ "odd.mts": source })).toEqual([]);
   });
 });

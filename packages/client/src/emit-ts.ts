@@ -190,9 +190,19 @@ function propertyKey(name: string): string {
   return IDENTIFIER.test(name) ? name : JSON.stringify(name);
 }
 
+/** Words a tuple label cannot be (reserved in strict mode). */
+const RESERVED = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if implements import in instanceof interface let new null package private protected public return " +
+    "static super switch this throw true try typeof var void while with yield"
+  ).split(" "),
+);
+
 function tupleLabel(name: string, index: number): string {
   const label = name.replace(/[^\w$]/g, "_");
-  return IDENTIFIER.test(label) ? label : `arg${index}`;
+  if (!IDENTIFIER.test(label)) return `arg${index}`;
+  return RESERVED.has(label) ? `${label}_` : label;
 }
 
 function docComment(text: string, indent: string): string[] {

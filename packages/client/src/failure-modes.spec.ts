@@ -69,6 +69,32 @@ describe("failure modes", () => {
     }
   });
 
+  it("a connection that goes silent mid-stream is detected by keepalive: UNAVAILABLE, never a hang", async () => {
+    const proxy = await FaultProxy.start({ upstream: host.host.address });
+    try {
+      // Short keepalive so the test does not wait the default 30 s + 10 s.
+      const bridge = bridgeTo(proxy.address, {
+        channelOptions: { "grpc.keepalive_time_ms": 200, "grpc.keepalive_timeout_ms": 200 },
+      });
+      await bridge.initialize("blackhole_test");
+      const results: unknown[] = [];
+      const error = await (async () => {
+        for await (const chunk of bridge.tool("large_data_processor").stream(1000)) {
+          results.push(chunk);
+          if (results.length === 2) {
+            proxy.addToxic({ type: "timeout", stream: "downstream", attributes: { timeout: 0 } });
+            proxy.addToxic({ type: "timeout", stream: "upstream", attributes: { timeout: 0 } });
+          }
+        }
+      })().catch((e: unknown) => e);
+      expect(results).toEqual(["part_0", "part_1"]);
+      expect(error).toBeInstanceOf(ToolCommunicationError);
+      expect((error as ToolCommunicationError).status).toBe("UNAVAILABLE");
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it("retries an attempt that timed out, with the same request, until one succeeds", async () => {
     const bridge = bridgeTo(host.host.address);
     await bridge.initialize("timeout_test");

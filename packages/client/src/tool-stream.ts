@@ -1,6 +1,6 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { ClientReadableStream } from "@grpc/grpc-js";
-import { decodeValue, ProtocolError, type StreamToolResponse, type ToolBridgeError } from "@toolbridge/protocol";
+import { decodeValue, ProtocolError, type StreamToolResponse } from "@toolbridge/protocol";
 import { callError, errorFromInfo } from "./error-mapping.js";
 import { nextRetryDelay, sleep } from "./retry.js";
 import type { RetryPolicy } from "./types.js";

@@ -8,6 +8,7 @@ import type { HostLlmOptions } from "./agents/llm-settings.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
+import { startGateway } from "./gateway/gateway.js";
 import { GrpcAdapter } from "./grpc/adapter.js";
 import { withRequestLimit } from "./grpc/message-limit.js";
 import { addReflection } from "./grpc/reflection.js";
@@ -17,6 +18,8 @@ import { ToolRegistry } from "./registry/registry.js";
 import type { ToolExecutor } from "./registry/types.js";
 import { MemorySessionStore } from "./store/memory.js";
 import type { SessionStore } from "./store/types.js";
+import type { WorkerConfig, WorkerHubOptions } from "./workers/config.js";
+import { HostWorkers } from "./workers/host-workers.js";
 
 export interface HostOptions {
   /** Global tools: defineTool results or any other ToolExecutor. */
@@ -56,10 +59,16 @@ export interface HostOptions {
   agents?: AgentService;
   /** LLM that agents run on (CLI: --llm scripted | --llm openai --llm-base-url URL --llm-model NAME); enables the agent RPCs. */
   llm?: HostLlmOptions;
-  /** ConnectWorker handler; without one the RPC is UNIMPLEMENTED. */
+  /** ConnectWorker handler replacing the built-in worker hub. */
   connectWorker?: handleBidiStreamingCall<unknown, unknown>;
+  /** Worker processes the host starts, supervises and stops (docs/workers.md). */
+  workers?: readonly WorkerConfig[];
+  /** Heartbeats, session affinity and timeouts of connected workers. */
+  workerOptions?: WorkerHubOptions;
   /** Extra grpc-js server options. */
   grpcOptions?: ChannelOptions;
+  /** Port of the HTTP/JSON gateway on the same interface (0 picks a free one); absent: no gateway. */
+  httpPort?: number;
 }
 
 export interface CloseOptions {
@@ -78,6 +87,12 @@ export interface Host {
   readonly store: SessionStore;
   /** Call statistics; `metrics.registry` is the prom-client registry, `metricsText()` its text. */
   readonly metrics: HostMetrics;
+  /** Connected workers (hub) and the processes the host supervises. */
+  readonly workers: HostWorkers;
+  /** Port of the HTTP/JSON gateway, when started (HostOptions.httpPort). */
+  readonly httpPort?: number;
+  /** "http://host:port" of the HTTP/JSON gateway, when started. */
+  readonly httpUrl?: string;
   readonly logger: Logger;
   /** Prometheus text exposition of the host's metrics. */
   metricsText(): Promise<string>;
@@ -100,9 +115,11 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const debug = options.debug ?? false;
   const logger = options.logger ?? createLogger(options.logLevel);
   const ownsStore = options.store === undefined;
-  const store =
+  const store: SessionStore =
     options.store ??
     new MemorySessionStore({
+      // Late-bound: the runner is created below, and a session with calls in flight is never idle.
+      isBusy: (id): boolean => runner.inFlight(id) > 0,
       ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
       ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
     });
@@ -131,11 +148,17 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     metrics,
     version: VERSION,
     ...(options.agents ? { agents: options.agents } : {}),
+    workerCount: (): number => workers.count,
   });
+  const workers = new HostWorkers(
+    { core, registry, store, logger, metricsRegistry: metrics.registry },
+    options.workers,
+    options.workerOptions,
+  );
   if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
   const adapter = new GrpcAdapter(core, {
     debug,
-    ...(options.connectWorker ? { connectWorker: options.connectWorker } : {}),
+    connectWorker: options.connectWorker ?? workers.handler,
   });
 
   const server = new Server({
@@ -160,6 +183,22 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     );
   });
   const address = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  const gateway =
+    options.httpPort === undefined
+      ? undefined
+      : await startGateway({
+          core,
+          metrics,
+          logger,
+          maxMessageBytes,
+          version: VERSION,
+          host: hostname,
+          port: options.httpPort,
+        }).catch((error: unknown) => {
+          server.forceShutdown();
+          throw error;
+        });
+  await workers.start(address);
   logger.info({ address, tools: registry.globalSpecs().length }, "toolbridge host listening");
 
   let closing: Promise<void> | undefined;
@@ -170,8 +209,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       health.setStatus("toolbridge.v1.BridgeService", "NOT_SERVING");
       core.stopAccepting();
       await core.drain(graceMs);
+      await workers.close(graceMs);
       adapter.closeStreams();
-      await shutdownServer(server, Math.min(graceMs, 2_000));
+      await Promise.all([shutdownServer(server, Math.min(graceMs, 2_000)), gateway?.close()]);
       if (ownsStore) await store.close();
       logger.info({ address }, "toolbridge host stopped");
     })();
@@ -181,10 +221,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   return {
     port,
     address,
+    ...(gateway ? { httpPort: gateway.port, httpUrl: gateway.url } : {}),
     core,
     registry,
     store,
     metrics,
+    workers,
     logger,
     metricsText: () => metrics.metricsText(),
     registerTool: (tool) => registry.registerGlobal(tool),

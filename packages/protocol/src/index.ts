@@ -1,18 +1,5 @@
-export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
 // The tagged JSON notation of conformance/values; the HTTP gateway parses values with it too.
 export { fromTagged } from "./codec/conformance-notation.js";
-export { EncodeError, ProtocolError, ToolBridgeError } from "./errors.js";
-export * from "./gen.js";
-export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
-export { DEFAULT_LIMITS, type Limits } from "./limits.js";
-export {
-  decodeStatusDetails,
-  encodeStatusDetails,
-  errorInfoFromMetadata,
-  RETRY_AFTER_KEY,
-  STATUS_DETAILS_KEY,
-  statusWithErrorInfo,
-} from "./status-details.js";
 export {
   CodecRegistry,
   type DecodeOptions,
@@ -29,3 +16,16 @@ export {
   VALUE_TYPE_NAMES,
   type ValueCodec,
 } from "./codec/index.js";
+export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
+export { EncodeError, ProtocolError, ToolBridgeError } from "./errors.js";
+export * from "./gen.js";
+export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
+export { DEFAULT_LIMITS, type Limits } from "./limits.js";
+export {
+  decodeStatusDetails,
+  encodeStatusDetails,
+  errorInfoFromMetadata,
+  RETRY_AFTER_KEY,
+  STATUS_DETAILS_KEY,
+  statusWithErrorInfo,
+} from "./status-details.js";

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { LlmSettings } from "@toolbridge/agent";
 import { createHost } from "@toolbridge/host";
 import { demoTools } from "../demo/index.js";
 import { stderrLogger } from "../logger.js";
@@ -56,32 +57,31 @@ export async function serve(argv: string[]): Promise<void> {
     if (values[flag as keyof typeof values] !== undefined) throw new UsageError(`serve: ${reason}`);
   }
 
+  // Signal handlers go in before the listening line: a supervisor may send SIGTERM the
+  // instant it reads that line, and an unhandled SIGTERM would kill the host uncleanly.
+  const stopRequested = onFirstSignal();
   const host = await createHost({
     tools: values.demo ? demoTools() : [],
     port,
     host: values.host,
     debug: values.debug ?? false,
     logger: stderrLogger(values.debug ? "debug" : "info"),
+  }).catch((error: unknown) => {
+    throw new Error(`serve: cannot listen on ${values.host}:${port}: ${(error as Error).message}`, { cause: error });
   });
   // Tests and the Python fixtures wait for exactly this line on stdout.
   process.stdout.write(`toolbridge listening on ${host.address}\n`);
-  await untilSignal(() => host.close());
+  await stopRequested;
+  await host.close();
 }
 
-/** The host's `llm` option, in the shape createHost takes: { provider, model?, baseUrl?, apiKeyEnv? }. */
-export interface LlmOption {
-  provider: "scripted" | "openai";
-  model?: string;
-  baseUrl?: string;
-  apiKeyEnv?: string;
-}
-
+/** The agent runtime's model settings from the --llm flags (type-only import: serve stays light). */
 export function llmOption(values: {
   llm?: string;
   "llm-base-url"?: string;
   "llm-model"?: string;
   "llm-api-key-env"?: string;
-}): LlmOption | undefined {
+}): LlmSettings | undefined {
   const { llm: provider, "llm-base-url": baseUrl, "llm-model": model, "llm-api-key-env": apiKeyEnv } = values;
   if (provider === undefined) {
     const stray = (["llm-base-url", "llm-model", "llm-api-key-env"] as const).find(
@@ -104,9 +104,9 @@ export function llmOption(values: {
   throw new UsageError(`serve: --llm must be "scripted" or "openai", got ${JSON.stringify(provider)}`);
 }
 
-/** Resolves after a graceful stop on the first SIGINT/SIGTERM; a second signal exits at once. */
-function untilSignal(stop: () => Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
+/** Resolves on the first SIGINT/SIGTERM; a second signal exits at once. */
+function onFirstSignal(): Promise<void> {
+  return new Promise((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -115,7 +115,7 @@ function untilSignal(stop: () => Promise<void>): Promise<void> {
       }
       stopping = true;
       process.stderr.write(`toolbridge: ${signal} received, shutting down\n`);
-      stop().then(resolve, reject);
+      resolve();
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);

@@ -27,6 +27,7 @@ const tools = [
       return n * n;
     },
   }),
+  defineTool({ name: "hangs", input: z.object({}), handler: () => new Promise(() => {}) }),
 ];
 
 const item = (n: number) => ({ toolId: "square", args: [encodeValue(n)] });
@@ -79,6 +80,15 @@ describe("batch", () => {
     });
     expect(response.results.map((r) => r.error?.type ?? "ok")).toEqual(["ok", "RangeError", "Cancelled", "Cancelled"]);
     expect(response.metrics).toMatchObject({ succeeded: 1, failed: 1, cancelled: 2 });
+  });
+
+  it("timeout_ms bounds every item: an item running into it is a TimeoutError in its result", async () => {
+    const response = await t.client.unary("batchExecuteTools", {
+      sessionId: "s",
+      items: [item(2), { toolId: "hangs" }, { toolId: "hangs" }],
+      timeoutMs: 100,
+    });
+    expect(response.results.map((r) => r.error?.type ?? "ok")).toEqual(["ok", "TimeoutError", "TimeoutError"]);
   });
 
   it("refuses more items than the configured limit", async () => {

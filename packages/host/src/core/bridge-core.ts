@@ -90,10 +90,14 @@ const NO_LLM =
 export class BridgeCore {
   private readonly startedAt = Date.now();
   private draining = false;
+  /** Set once an agent runtime is plugged in (createHost does it for the `llm` option). */
   agents: AgentService | undefined;
+  /** Connected workers, for HealthCheck; set by whatever serves ConnectWorker. */
+  workerCount: () => number;
 
   constructor(private readonly options: BridgeCoreOptions) {
     this.agents = options.agents;
+    this.workerCount = options.workerCount ?? (() => 0);
     options.store.onSessionEnded((id) => {
       options.runner.sessionEnded(id);
       options.registry.dropSession(id);
@@ -165,6 +169,12 @@ export class BridgeCore {
       executors.map((e) => e.spec),
     );
     this.options.registry.registerSession(sessionId, executors);
+  }
+
+  /** Removes tools from one session (store and registry); returns how many were removed. */
+  async unregisterSessionTools(sessionId: string, names: readonly string[]): Promise<number> {
+    this.options.registry.unregisterSession(sessionId, names);
+    return this.options.store.unregisterTools(sessionId, names);
   }
 
   // ---- tools ----------------------------------------------------------------
@@ -251,7 +261,7 @@ export class BridgeCore {
       version: this.options.version,
       uptimeMs: BigInt(Date.now() - this.startedAt),
       sessions: await this.options.store.countSessions(),
-      workers: this.options.workerCount?.() ?? 0,
+      workers: this.workerCount(),
     });
   }
 

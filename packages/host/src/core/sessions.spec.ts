@@ -54,6 +54,18 @@ describe("sessions", () => {
     expect(failure.info?.type).toBe("AlreadyExists");
   });
 
+  it("the cap on live sessions answers RESOURCE_EXHAUSTED", async () => {
+    const capped = await startHost({ maxSessions: 1 });
+    try {
+      await capped.client.unary("initializeSession", { sessionId: "first" });
+      const failure = await expectGrpcFailure(capped.client.unary("initializeSession", { sessionId: "second" }));
+      expect(failure.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(failure.info?.type).toBe("ResourceExhausted");
+    } finally {
+      await capped.stop();
+    }
+  });
+
   it("GetSessionTools returns specs with arguments and JSON Schema", async () => {
     const { tools } = await t.client.unary("getSessionTools", { sessionId: "one" });
     const greet = tools.find((s) => s.name === "greet");
@@ -113,8 +125,24 @@ describe("sessions", () => {
     expect((await running).info?.type).toBe("SessionExpired");
   });
 
+  it("a session with a call in flight is not idle", async () => {
+    const short = await startHost({ sessionIdleTtlMs: 300, tools: [blocking] });
+    try {
+      await short.client.unary("initializeSession", { sessionId: "long" });
+      release = deferred();
+      started = 0;
+      const call = short.client.unary("executeTool", { sessionId: "long", toolId: "blocking" });
+      await until(() => started === 1);
+      await new Promise((r) => setTimeout(r, 700)); // more than two TTLs and several sweeps pass
+      release.resolve();
+      expect((await call).success).toBe(true);
+    } finally {
+      await short.stop();
+    }
+  });
+
   it("idle sessions expire; watchers on them end cleanly", async () => {
-    const short = await startHost({ sessionIdleTtlMs: 40 });
+    const short = await startHost({ sessionIdleTtlMs: 300 });
     try {
       await short.client.unary("initializeSession", { sessionId: "idle" });
       const events: WatchVariablesResponse[] = [];

@@ -84,9 +84,12 @@ export class ToolRunner {
   private readonly streams = new Set<CallScope>();
   private idleWaiters: Array<() => void> = [];
   private accepting = true;
+  /** Read once: checking the level on every call would cost more than the log line saves. */
+  private readonly logCalls: boolean;
 
   constructor(private readonly options: ToolRunnerOptions) {
     this.idempotency = new IdempotencyCache(options.idempotencyWindowMs, options.maxIdempotencyEntries);
+    this.logCalls = options.logger.isLevelEnabled("debug");
   }
 
   /** Runs one unary call, or returns the first outcome of a repeated request_id. */
@@ -141,8 +144,8 @@ export class ToolRunner {
         errorType = stopErrorType(scope);
         throw scope.stopError();
       }
-      if (start === 0) {
-        // Failed while queued (queue full): a limit failure, reported as a status.
+      if (start === 0 && scope.reason === undefined) {
+        // Refused while queueing (queue full): a limit failure, reported as a status.
         errorType = error instanceof ToolBridgeError ? error.code : "InternalError";
         throw error;
       }
@@ -157,7 +160,7 @@ export class ToolRunner {
       return failedResponse(info, requestId, durationMs, queuedMs);
     } finally {
       this.close(scope, runtime, tool, held);
-      if (start !== 0) this.options.metrics.callFinished(name, errorType, performance.now() - start);
+      if (start !== 0) this.finished(name, errorType, performance.now() - start, session.id, requestId);
     }
   }
 
@@ -248,7 +251,7 @@ export class ToolRunner {
       // Returning the tool's iterator runs its generator's `finally` (cancel, timeout, error).
       if (iterator && !finished) iterator.return?.().catch(() => {});
       this.close(scope, runtime, tool, held);
-      if (start !== 0) this.options.metrics.callFinished(name, errorType, performance.now() - start);
+      if (start !== 0) this.finished(name, errorType, performance.now() - start, session.id, requestId);
     }
   }
 
@@ -272,29 +275,24 @@ export class ToolRunner {
     }
     const started = performance.now();
     const config = req.config;
-    const itemCc: CallContext =
-      req.timeoutMs > 0 ? { ...cc, deadlineMs: Math.min(cc.deadlineMs, Date.now() + req.timeoutMs) } : cc;
+    // The batch's timeout_ms bounds every item; an item that runs into it is a TimeoutError in its result.
+    const batchDeadline = req.timeoutMs > 0 ? Date.now() + req.timeoutMs : Number.POSITIVE_INFINITY;
     const results = new Array<ExecuteToolResponse>(items.length);
     let stopped = false;
     const runItem = async (index: number) => {
       const item = items[index] as (typeof items)[number];
       if (stopped) {
-        results[index] = failedResponse(
-          create(ErrorInfoSchema, {
-            type: "Cancelled",
-            message: "not run: an earlier item failed and stop_on_error is set",
-            toolName: item.toolId,
-            requestId: item.requestId,
-          }),
-          item.requestId,
-          0,
-          0,
-        );
+        results[index] = notRun(item, "Cancelled", "not run: an earlier item failed and stop_on_error is set");
         return;
       }
       let result: ExecuteToolResponse;
       try {
-        result = await this.execute(session, item, itemCc);
+        const timeoutMs = Math.ceil(batchDeadline - Date.now());
+        if (timeoutMs <= 0) {
+          results[index] = notRun(item, "TimeoutError", "not run: the batch's timeout_ms had passed");
+          return;
+        }
+        result = await this.execute(session, Number.isFinite(batchDeadline) ? { ...item, timeoutMs } : item, cc);
       } catch (error) {
         result = failedResponse(statusErrorInfo(error, item.toolId, item.requestId), item.requestId, 0, 0);
       }
@@ -467,6 +465,22 @@ export class ToolRunner {
     );
   }
 
+  private finished(tool: string, errorType: string, durationMs: number, sessionId: string, requestId: string): void {
+    this.options.metrics.callFinished(tool, errorType, durationMs);
+    if (this.logCalls) {
+      this.options.logger.debug(
+        {
+          request_id: requestId,
+          session_id: sessionId,
+          tool,
+          duration_ms: durationMs,
+          error_type: errorType || undefined,
+        },
+        "tool call finished",
+      );
+    }
+  }
+
   private logFailure(info: ErrorInfo, sessionId: string, requestId: string, tool: string): void {
     if (info.type === "ValidationError" || info.type === "ToolNotFound") return;
     this.options.logger.warn(
@@ -538,6 +552,12 @@ function failedResponse(info: ErrorInfo, requestId: string, durationMs: number, 
     requestId,
     metrics: create(ExecutionMetricsSchema, { durationMs, queuedMs, attempts: durationMs > 0 ? 1 : 0 }),
   });
+}
+
+/** Result of a batch item that was never started. */
+function notRun(item: CallRequest, type: string, message: string): ExecuteToolResponse {
+  const info = create(ErrorInfoSchema, { type, message, toolName: item.toolId, requestId: item.requestId });
+  return failedResponse(info, item.requestId, 0, 0);
 }
 
 function errorChunk(streamId: string, sequence: bigint, info: ErrorInfo): StreamToolResponse {

@@ -23,7 +23,7 @@ export function encodeArguments(
       return anyFromJson(json, field);
     } catch (error) {
       if (!(error instanceof JsonValueError)) throw error;
-      violations.push({ field, description: error.message.slice(field.length + 2) });
+      violations.push({ field, description: error.reason });
       return undefined;
     }
   };
@@ -45,4 +45,14 @@ export function invalidValues(violations: { field: string; description: string }
   return new HttpProblem(
     problem({ errorType: "ValidationError", message: `invalid argument values: ${list}`, fieldViolations: violations }),
   );
+}
+
+/** One value (a variable's), or a ValidationError naming `field`. */
+export function encodeField(json: unknown, field: string): Any {
+  try {
+    return anyFromJson(json, field);
+  } catch (error) {
+    if (!(error instanceof JsonValueError)) throw error;
+    throw invalidValues([{ field, description: error.reason }]);
+  }
 }

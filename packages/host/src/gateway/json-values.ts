@@ -28,9 +28,9 @@ export class JsonValueError extends Error {
   override name = "JsonValueError";
   constructor(
     readonly field: string,
-    message: string,
+    readonly reason: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${reason}`);
   }
 }
 

@@ -27,31 +27,40 @@ function object(properties: Record<string, JsonSchema>, required: string[] = [])
   return { type: "object", additionalProperties: false, properties, ...(required.length ? { required } : {}) };
 }
 
+/** A body that may be left out (fastify validates a missing body as null). */
+function optional(schema: JsonSchema): JsonSchema {
+  return { ...schema, type: ["object", "null"] };
+}
+
 export const SESSION_PARAMS = object({ id: ID }, ["id"]);
 export const TOOL_PARAMS = object({ id: ID, tool: ID }, ["id", "tool"]);
 export const VARIABLE_PARAMS = object({ id: ID, name: ID }, ["id", "name"]);
 
-export const CREATE_SESSION_BODY = object({
-  session_id: { type: "string", maxLength: 256, description: "Generated when absent" },
-  metadata: STRING_MAP,
-  config: object({
-    max_concurrent_tools: UINT32,
-    default_timeout_ms: UINT32,
-    idle_ttl_ms: { type: "integer", minimum: 0 },
+export const CREATE_SESSION_BODY = optional(
+  object({
+    session_id: { type: "string", maxLength: 256, description: "Generated when absent" },
+    metadata: STRING_MAP,
+    config: object({
+      max_concurrent_tools: UINT32,
+      default_timeout_ms: UINT32,
+      idle_ttl_ms: { type: "integer", minimum: 0 },
+    }),
   }),
-});
+);
 
 export const CLEANUP_QUERY = object({
   force: { type: "boolean", description: "Cancel calls still running instead of failing with 412" },
 });
 
-export const EXECUTE_BODY = object({
-  args: ARGS,
-  kwargs: KWARGS,
-  request_id: REQUEST_ID,
-  timeout_ms: { ...UINT32, description: "Tool timeout for this call (shorter than the tool's own wins)" },
-  context: STRING_MAP,
-});
+export const EXECUTE_BODY = optional(
+  object({
+    args: ARGS,
+    kwargs: KWARGS,
+    request_id: REQUEST_ID,
+    timeout_ms: { ...UINT32, description: "Tool timeout for this call (shorter than the tool's own wins)" },
+    context: STRING_MAP,
+  }),
+);
 
 /** GET .../stream: JSON-encoded args/kwargs, or one query parameter per keyword argument. */
 export const STREAM_QUERY: JsonSchema = {

@@ -4,7 +4,8 @@ import { hostError } from "../errors.js";
 /**
  * Stands in for a request over the message limit. grpc-js would reject it with
  * its own wording and no ErrorInfo; instead the deserializer hands this marker
- * to the handler, which answers RESOURCE_EXHAUSTED / MessageTooLarge.
+ * to the handler, which answers RESOURCE_EXHAUSTED / MessageTooLarge. Handlers
+ * of request streams (ConnectWorker) receive it as a message and must check for it.
  */
 export class OversizedRequest {
   constructor(

@@ -46,6 +46,21 @@ export class ToolRegistry {
     return bound;
   }
 
+  /** Removes some of a session's tools (e.g. those of a worker that left); returns how many. */
+  unregisterSession(sessionId: string, names: readonly string[]): number {
+    const tools = this.sessions.get(sessionId);
+    if (!tools) return 0;
+    let removed = 0;
+    for (const name of names) {
+      const executor = tools.get(name);
+      if (!executor) continue;
+      tools.delete(executor.spec.name);
+      tools.delete(executor.spec.toolId);
+      removed++;
+    }
+    return removed;
+  }
+
   /** The session's own tool first, then the global one, by tool id or name. */
   resolve(sessionId: string, toolId: string): ToolExecutor | undefined {
     return this.sessions.get(sessionId)?.get(toolId) ?? this.global.get(toolId);

@@ -42,6 +42,12 @@ export interface MemorySessionStoreOptions {
   maxWatchersPerSession?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /**
+   * Sessions for which this returns true are not idle, whatever their last
+   * activity: the host passes "has calls in flight", so a long call does not
+   * see its session expire under it.
+   */
+  isBusy?: (id: string) => boolean;
 }
 
 interface Watcher {
@@ -75,6 +81,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly maxWatchBacklog: number;
   private readonly maxWatchersPerSession: number;
   private readonly now: () => number;
+  private readonly isBusy: (id: string) => boolean;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(options: MemorySessionStoreOptions = {}) {
@@ -85,6 +92,7 @@ export class MemorySessionStore implements SessionStore {
     this.maxWatchBacklog = options.maxWatchBacklog ?? 10_000;
     this.maxWatchersPerSession = options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession;
     this.now = options.now ?? Date.now;
+    this.isBusy = options.isBusy ?? (() => false);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     this.sweeper = setInterval(() => this.sweep(), interval);
     this.sweeper.unref();
@@ -155,6 +163,13 @@ export class MemorySessionStore implements SessionStore {
       }
     }
     for (const spec of specs) session.tools.set(spec.name, spec);
+  }
+
+  async unregisterTools(id: string, names: readonly string[]): Promise<number> {
+    const session = this.live(id);
+    let removed = 0;
+    for (const name of names) if (session.tools.delete(name)) removed++;
+    return removed;
   }
 
   async getTool(id: string, toolId: string): Promise<ToolSpec> {
@@ -328,6 +343,10 @@ export class MemorySessionStore implements SessionStore {
 
   private expireIfIdle(session: MemorySession): boolean {
     if (this.now() - session.lastActiveAt <= session.idleTtlMs) return false;
+    if (this.isBusy(session.id)) {
+      session.lastActiveAt = this.now();
+      return false;
+    }
     this.end(session, "expired");
     return true;
   }

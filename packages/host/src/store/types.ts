@@ -26,6 +26,8 @@ export interface SessionStore {
 
   /** Adds tool specs to a session (one call for a batch); AlreadyExists on a duplicate name. */
   registerTools(id: string, specs: readonly ToolSpec[]): Promise<void>;
+  /** Removes a session's tools by name; returns how many there were. */
+  unregisterTools(id: string, names: readonly string[]): Promise<number>;
   /** A session's own tool by id or name; ToolNotFound otherwise (global tools are not here). */
   getTool(id: string, toolId: string): Promise<ToolSpec>;
   listTools(id: string): Promise<ToolSpec[]>;

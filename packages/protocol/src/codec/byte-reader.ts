@@ -8,6 +8,7 @@ import { PathError } from "./path.js";
  * that the decoder turns into a ProtocolError with the value path.
  */
 const TWO_32 = 4294967296;
+const KEY_CACHE_SIZE = 256;
 
 export class ByteReader {
   readonly buf: Uint8Array;
@@ -177,22 +178,63 @@ export class ByteReader {
 
   string(): string {
     const end = this.lenEnd();
-    const buf = this.buf;
     const start = this.pos;
     this.pos = end;
-    const n = end - start;
-    if (n < 16) {
-      // Short ASCII: building the string here beats any decoder call.
-      let s = "";
-      for (let i = start; i < end; i++) {
-        const c = buf[i] as number;
-        if (c >= 0x80) return decodeUtf8(this.nodeBuffer(), start, end);
-        s += String.fromCharCode(c);
+    return this.decode(start, end);
+  }
+
+  private decode(start: number, end: number): string {
+    const buf = this.buf;
+    if (end - start <= 64) {
+      let i = start;
+      while (i < end && (buf[i] as number) < 0x80) i++;
+      if (i === end) {
+        // ASCII: short strings are built here (cheaper than a native call), longer ones sliced natively.
+        if (end - start < 12) {
+          let s = "";
+          for (let j = start; j < end; j++) s += String.fromCharCode(buf[j] as number);
+          return s;
+        }
+        return this.nodeBuffer().toString("latin1", start, end);
       }
-      return s;
     }
     return decodeUtf8(this.nodeBuffer(), start, end);
   }
+
+  /**
+   * A map key. Keys repeat (every row of a list of records has the same ones), so
+   * short keys are cached by their bytes: the same string object comes back, which
+   * V8 has already internalized for property stores.
+   */
+  key(): string {
+    const end = this.lenEnd();
+    const start = this.pos;
+    this.pos = end;
+    const n = end - start;
+    if (n > 24) return this.decode(start, end);
+    const buf = this.buf;
+    let h = n;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
+    const slot = (h >>> 0) & (KEY_CACHE_SIZE - 1);
+    const cached = this.keyBytes[slot];
+    if (cached && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached[i] !== buf[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.keyStrings[slot] as string;
+    }
+    const s = this.decode(start, end);
+    this.keyBytes[slot] = buf.slice(start, end);
+    this.keyStrings[slot] = s;
+    return s;
+  }
+
+  private readonly keyBytes: (Uint8Array | undefined)[] = new Array(KEY_CACHE_SIZE);
+  private readonly keyStrings: (string | undefined)[] = new Array(KEY_CACHE_SIZE);
 
   private nodeBuf: Buffer | undefined;
 

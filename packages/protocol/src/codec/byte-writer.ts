@@ -26,9 +26,23 @@ export class ByteWriter {
     return this.buf.slice(0, this.pos);
   }
 
+  /** The bytes written so far without a copy; the writer must not be used afterwards. */
+  take(): Uint8Array {
+    return this.pos === this.buf.length ? this.buf : this.buf.subarray(0, this.pos);
+  }
+
+  /** Makes room for n more bytes at once (callers that know the size avoid regrowth). */
+  reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = new Uint8Array(this.pos + n);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, 64);
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
@@ -112,7 +126,7 @@ export class ByteWriter {
         // zigzag = 2v, computed on halves so nothing rounds
         const hi = Math.floor(v / TWO_32);
         const lo = v - hi * TWO_32;
-        this.varint64((lo * 2) % TWO_32 >>> 0, (hi * 2 + Math.floor((lo * 2) / TWO_32)) >>> 0);
+        this.varint64(((lo * 2) % TWO_32) >>> 0, (hi * 2 + Math.floor((lo * 2) / TWO_32)) >>> 0);
         return;
       }
       const m = -v - 1; // zigzag = 2m + 1
@@ -122,7 +136,7 @@ export class ByteWriter {
       }
       const hi = Math.floor(m / TWO_32);
       const lo = m - hi * TWO_32;
-      this.varint64((lo * 2 + 1) % TWO_32 >>> 0, (hi * 2 + Math.floor((lo * 2 + 1) / TWO_32)) >>> 0);
+      this.varint64(((lo * 2 + 1) % TWO_32) >>> 0, (hi * 2 + Math.floor((lo * 2 + 1) / TWO_32)) >>> 0);
       return;
     }
     const z = v >= 0n ? v << 1n : (-v << 1n) - 1n;
@@ -143,27 +157,31 @@ export class ByteWriter {
     this.pos += b.length;
   }
 
+  /**
+   * Length-prefixed string if it is short ASCII (the common case, one pass, no
+   * encoder call); returns false, having written nothing, otherwise.
+   */
+  asciiString(s: string): boolean {
+    const n = s.length;
+    if (n >= 128) return false;
+    this.ensure(n + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = start + 1;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[pos++] = c;
+    }
+    buf[start] = n;
+    this.pos = pos;
+    return true;
+  }
+
   /** Length-prefixed UTF-8 of a string already known to be well formed. */
   string(s: string): void {
+    if (this.asciiString(s)) return;
     const n = s.length;
-    if (n < 128) {
-      // ASCII fast path: one length byte, one byte per char.
-      this.ensure(n + 1);
-      const buf = this.buf;
-      const start = this.pos;
-      let pos = start + 1;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c >= 0x80) break;
-        buf[pos++] = c;
-      }
-      if (i === n) {
-        buf[start] = n;
-        this.pos = pos;
-        return;
-      }
-    }
     // General path: reserve the length prefix for the worst case (3 bytes per UTF-16 unit).
     const max = n * 3;
     const prefix = varintSize(max);

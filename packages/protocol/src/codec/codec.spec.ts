@@ -156,7 +156,10 @@ describe("errors", () => {
   it("rejects cycles, lone surrogates, functions and invalid dates", () => {
     const cyclic: { a: unknown[] } = { a: [1] };
     cyclic.a.push(cyclic);
-    expect(thrown(() => encodeValue(cyclic))).toMatchObject({ path: "$.a[1]", message: expect.stringMatching(/cyclic/) });
+    expect(thrown(() => encodeValue(cyclic))).toMatchObject({
+      path: "$.a[1]",
+      message: expect.stringMatching(/cyclic/),
+    });
     expect(thrown(() => encodeValue({ k: ["\ud800"] }))).toMatchObject({ path: "$.k[0]" });
     expect(thrown(() => encodeValue([() => 1]))).toBeInstanceOf(EncodeError);
     expect(thrown(() => encodeValue({ d: new Date(Number.NaN) }))).toMatchObject({ path: "$.d" });
@@ -196,8 +199,12 @@ describe("errors", () => {
     const any = (typeName: string, value: number[]) =>
       create(AnySchema, { typeUrl: P + typeName, value: Uint8Array.from(value) });
     expect(thrown(() => decodeValue(any("acme.Thing", [])))).toMatchObject({ code: "ProtocolError", path: "$" });
-    expect(thrown(() => decodeValue(any("google.protobuf.StringValue", [0x0a, 9, 0x61])))).toBeInstanceOf(ProtocolError);
-    expect(thrown(() => decodeValue(any("google.protobuf.StringValue", [0x0a, 1, 0xff])))).toBeInstanceOf(ProtocolError);
+    expect(thrown(() => decodeValue(any("google.protobuf.StringValue", [0x0a, 9, 0x61])))).toBeInstanceOf(
+      ProtocolError,
+    );
+    expect(thrown(() => decodeValue(any("google.protobuf.StringValue", [0x0a, 1, 0xff])))).toBeInstanceOf(
+      ProtocolError,
+    );
   });
 });
 
@@ -238,6 +245,17 @@ describe("user codecs", () => {
     });
     const err = thrown(() => decodeValue(encodeValue([new Point(1, 2)], { codecs }), { codecs }));
     expect(err).toMatchObject({ path: "$[0]", message: expect.stringMatching(/example.Point failed to decode: boom/) });
+    const failing = new CodecRegistry();
+    failing.register({
+      ...pointCodec,
+      encode: () => {
+        throw new Error("bang");
+      },
+    });
+    expect(thrown(() => encodeValue({ p: new Point(1, 2) }, { codecs: failing }))).toMatchObject({
+      path: "$.p",
+      message: expect.stringMatching(/example.Point failed to encode: bang/),
+    });
   });
 });
 

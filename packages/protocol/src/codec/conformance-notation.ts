@@ -1,18 +1,18 @@
 import { create } from "@bufbuild/protobuf";
 import { TimestampSchema } from "@bufbuild/protobuf/wkt";
 import {
+  Float64 as ArrowFloat64,
+  Table as ArrowTable,
   Binary,
   Bool,
   type Data,
   type DataType,
   Field,
-  Float64 as ArrowFloat64,
   Int64,
   makeData,
   RecordBatch,
   Schema,
   Struct,
-  Table as ArrowTable,
   TimestampNanosecond,
   Utf8,
   type Vector,
@@ -134,9 +134,15 @@ function column(type: string, values: Tagged[], timezone?: string): Vector {
   const parsed = values.map((x) => (x === null ? null : fromTagged(x)));
   switch (type) {
     case "int64":
-      return vectorFromArray(parsed.map((x) => (x === null ? null : BigInt(x as number | bigint))), new Int64());
+      return vectorFromArray(
+        parsed.map((x) => (x === null ? null : BigInt(x as number | bigint))),
+        new Int64(),
+      );
     case "float64":
-      return vectorFromArray(parsed.map((x) => (x instanceof Float64 ? x.value : x)) as (number | null)[], new ArrowFloat64());
+      return vectorFromArray(
+        parsed.map((x) => (x instanceof Float64 ? x.value : x)) as (number | null)[],
+        new ArrowFloat64(),
+      );
     case "bool":
       return vectorFromArray(parsed as (boolean | null)[], new Bool());
     case "string":

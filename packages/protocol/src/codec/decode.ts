@@ -154,7 +154,7 @@ class Decoder {
       let t = r.pos < e ? r.tag() : 0;
       let key = "";
       if (t === 10) {
-        key = r.string();
+        key = r.key();
         t = r.pos < e ? r.tag() : 0;
       } else t = 0;
       if (t === 18) {

@@ -3,8 +3,8 @@ import { type Any, AnySchema } from "@bufbuild/protobuf/wkt";
 import { Table as ArrowTable } from "apache-arrow";
 import { EncodeError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
-import { ByteWriter, WIRE_FIXED64, WIRE_LEN } from "./byte-writer.js";
-import { type CodecRegistry, defaultCodecs, RawExtension } from "./extensions.js";
+import { ByteWriter, WIRE_FIXED64 } from "./byte-writer.js";
+import { type CodecRegistry, defaultCodecs, RawExtension, type ValueCodec } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
 import { PathError } from "./path.js";
 import { writeArrowTable } from "./table-encode.js";
@@ -28,7 +28,6 @@ const S_STRING = 26;
 const S_BOOL = 32;
 const S_STRUCT = 42;
 const S_LIST = 50;
-const V_NULL = 8;
 const V_BOOL = 16;
 const V_INT = 24;
 const V_DOUBLE = 33;
@@ -89,9 +88,11 @@ class Encoder {
     const w = this.w;
     switch (typeof v) {
       case "string":
-        if (v.length >= 128 || !isAscii(v)) checkString(v);
         w.uint32(this.struct ? S_STRING : V_STRING);
-        w.string(v);
+        if (!w.asciiString(v)) {
+          checkString(v);
+          w.string(v);
+        }
         return;
       case "number":
         if (isWireInt(v)) {
@@ -140,7 +141,7 @@ class Encoder {
     if (this.codecs.size > 0) {
       const codec = this.codecs.forValue(v);
       if (codec) {
-        this.extension(codec.name, codec.encode(v));
+        this.extension(codec.name, encodeWith(codec, v));
         return;
       }
     }
@@ -153,12 +154,23 @@ class Encoder {
       this.stack.pop();
       return;
     }
-    if ((isPlainObject(v) && !isTimestampMessage(v)) || v instanceof Map) {
+    if (isPlainObject(v)) {
+      const keys = Object.keys(v);
+      // protobuf-es messages are plain objects too; their $typeName comes first.
+      if (keys[0] !== "$typeName" || !isTimestampMessage(v)) {
+        this.enter(v, depth);
+        w.uint32(this.struct ? S_STRUCT : V_MAP);
+        const mark = w.beginLen();
+        this.objectBody(v, keys, depth);
+        w.endLen(mark);
+        this.stack.pop();
+        return;
+      }
+    } else if (v instanceof Map) {
       this.enter(v, depth);
       w.uint32(this.struct ? S_STRUCT : V_MAP);
       const mark = w.beginLen();
-      if (v instanceof Map) this.mapBody(v, depth);
-      else this.objectBody(v, depth);
+      this.mapBody(v, depth);
       w.endLen(mark);
       this.stack.pop();
       return;
@@ -240,8 +252,7 @@ class Encoder {
   }
 
   /** Struct / ValueMap body of a plain object (undefined-valued properties are skipped, as JSON does). */
-  objectBody(v: Record<string, unknown>, depth: number): void {
-    const keys = Object.keys(v);
+  objectBody(v: Record<string, unknown>, keys: readonly string[], depth: number): void {
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i] as string;
       const item = v[k];
@@ -264,11 +275,13 @@ class Encoder {
     w.uint32(ENTRY);
     const mark = w.beginLen();
     try {
-      if (k.length >= 128 || !isAscii(k)) checkString(k);
       // Struct map entries always carry the key; ValueMapEntry omits an empty one (proto3).
       if (this.struct || k.length > 0) {
         w.uint32(KEY);
-        w.string(k);
+        if (!w.asciiString(k)) {
+          checkString(k);
+          w.string(k);
+        }
       }
       w.uint32(VALUE);
       const vmark = w.beginLen();
@@ -305,9 +318,14 @@ class Encoder {
   }
 }
 
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
-  return true;
+function encodeWith(codec: ValueCodec, v: unknown): Uint8Array {
+  try {
+    return codec.encode(v);
+  } catch (err) {
+    const e = new PathError(`codec ${codec.name} failed to encode: ${(err as Error).message}`);
+    e.cause = err;
+    throw e;
+  }
 }
 
 function stringForm(v: object): string {
@@ -356,7 +374,7 @@ export function encodeValue(value: unknown, options: EncodeOptions = {}): Any {
   try {
     return encodeTop(value, maxDepth, codecs);
   } catch (err) {
-    if (err instanceof PathError) throw new EncodeError(err.message, { path: err.path() });
+    if (err instanceof PathError) throw new EncodeError(err.message, { path: err.path(), cause: err.cause });
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
       throw new EncodeError("value nested too deeply for the JavaScript stack", { cause: err });
     }
@@ -391,7 +409,8 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
     case "symbol":
       throw new PathError(`cannot encode a ${typeof value}`);
   }
-  if (classify(value) === "null") return wrapper(TYPE.value, (w) => {
+  if (classify(value) === "null")
+    return wrapper(TYPE.value, (w) => {
       w.uint32(S_NULL);
       w.uint32(0);
     });
@@ -413,9 +432,9 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
       return wrapper(TYPE.timestamp, (w) => writeTimestampBody(w, seconds, nanos));
     }
     if (obj instanceof ArrowTable) {
-      const w = new ByteWriter(1 << 16);
+      const w = new ByteWriter(0);
       writeArrowTable(w, obj);
-      return any(TYPE.table, w.finish());
+      return any(TYPE.table, w.take());
     }
     if (!(obj instanceof RawExtension)) {
       const s = stringForm(obj);

@@ -6,13 +6,11 @@ import { encodeValue } from "./encode.js";
 import { Float64, isWireInt } from "./float64.js";
 
 // Values as decodeValue(.., { exactFloats: true }) returns them, so a round trip is the identity.
-const int64 = fc.bigInt(-(2n ** 63n), 2n ** 63n - 1n).map((b) =>
-  b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b,
-);
+const int64 = fc
+  .bigInt(-(2n ** 63n), 2n ** 63n - 1n)
+  .map((b) => (b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b));
 const float = fc.double().map((d) => (isWireInt(d) ? new Float64(d) : d));
-const date = fc
-  .integer({ min: -62135596800000, max: 253402300799999 })
-  .map((ms) => new Date(ms));
+const date = fc.integer({ min: -62135596800000, max: 253402300799999 }).map((ms) => new Date(ms));
 const scalar = fc.oneof(
   fc.string({ unit: "grapheme" }),
   fc.string(),

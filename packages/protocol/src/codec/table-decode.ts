@@ -1,5 +1,6 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import {
+  Table as ArrowTable,
   Binary,
   Bool,
   type Data,
@@ -11,7 +12,6 @@ import {
   RecordBatch,
   Schema,
   Struct,
-  Table as ArrowTable,
   TimestampNanosecond,
   Utf8,
 } from "apache-arrow";
@@ -58,9 +58,21 @@ function columnData(col: Column, n: number): Data {
   const { bitmap, nullCount } = nullBitmap(col.validity, n);
   switch (col.type) {
     case ColumnType.INT64:
-      return makeData({ type: new Int64(), length: n, nullCount, nullBitmap: bitmap, data: fixed(col.data, n, BigInt64Array) });
+      return makeData({
+        type: new Int64(),
+        length: n,
+        nullCount,
+        nullBitmap: bitmap,
+        data: fixed(col.data, n, BigInt64Array),
+      });
     case ColumnType.FLOAT64:
-      return makeData({ type: new Float64(), length: n, nullCount, nullBitmap: bitmap, data: fixed(col.data, n, Float64Array) });
+      return makeData({
+        type: new Float64(),
+        length: n,
+        nullCount,
+        nullBitmap: bitmap,
+        data: fixed(col.data, n, Float64Array),
+      });
     case ColumnType.TIMESTAMP:
       return makeData({
         type: new TimestampNanosecond(col.timezone || null),

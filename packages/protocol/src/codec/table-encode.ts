@@ -1,6 +1,6 @@
-import { type Data, type Field, type Table as ArrowTable, DataType, type Vector } from "apache-arrow";
+import { type Table as ArrowTable, type Data, DataType, type Field, type Vector } from "apache-arrow";
 import { ColumnType } from "../gen/toolbridge/v1/values_pb.js";
-import { type ByteWriter, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { type ByteWriter, varintSize, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { PathError } from "./path.js";
 
 /**
@@ -25,37 +25,66 @@ interface WireColumn {
 
 export function writeArrowTable(w: ByteWriter, table: ArrowTable): void {
   const numRows = table.numRows;
+  const fields = table.schema.fields as Field[];
+  const columns: [Uint8Array, WireColumn, number][] = [];
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as Field;
+    try {
+      const col = toWireColumn(field, table.getChildAt(i) as Vector, numRows);
+      const name = utf8(field.name);
+      columns.push([name, col, columnBodySize(name, col)]);
+    } catch (err) {
+      PathError.under(err, field.name);
+    }
+  }
+  const index = table.schema.metadata.get(INDEX_METADATA_KEY);
+  const indexNames = index ? (JSON.parse(index) as string[]).map(utf8) : [];
+  // Sizes are known up front: one allocation, lengths written directly, no body shifted.
+  let total = numRows > 0 ? 1 + varintSize(numRows) : 0;
+  for (const [, , size] of columns) total += 1 + varintSize(size) + size;
+  for (const name of indexNames) total += 1 + varintSize(name.length) + name.length;
+  w.reserve(total);
   if (numRows > 0) {
     w.tag(1, WIRE_VARINT);
     w.int64(numRows);
   }
-  const fields = table.schema.fields as Field[];
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as Field;
-    let col: WireColumn;
-    try {
-      col = toWireColumn(field, table.getChildAt(i) as Vector, numRows);
-    } catch (err) {
-      PathError.under(err, field.name);
-    }
+  for (const [name, col, size] of columns) {
     w.tag(2, WIRE_LEN);
-    const mark = w.beginLen();
-    writeColumn(w, field.name, col);
-    w.endLen(mark);
+    w.uint32(size);
+    writeColumn(w, name, col);
   }
-  const index = table.schema.metadata.get(INDEX_METADATA_KEY);
-  if (index) {
-    for (const name of JSON.parse(index) as string[]) {
-      w.tag(3, WIRE_LEN);
-      w.string(name);
-    }
+  for (const name of indexNames) {
+    w.tag(3, WIRE_LEN);
+    w.bytes(name);
   }
 }
 
-function writeColumn(w: ByteWriter, name: string, col: WireColumn): void {
+function utf8(s: string): Uint8Array {
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) {
+    throw new PathError("string contains a lone surrogate");
+  }
+  return textEncoder.encode(s);
+}
+
+const lenField = (b: Uint8Array | undefined) => (b && b.length > 0 ? 1 + varintSize(b.length) + b.length : 0);
+
+function columnBodySize(name: Uint8Array, col: WireColumn): number {
+  const tz = col.timezone ? utf8(col.timezone) : undefined;
+  return (
+    lenField(name) +
+    1 +
+    varintSize(col.type) +
+    lenField(col.data) +
+    lenField(col.offsets) +
+    lenField(col.validity) +
+    lenField(tz)
+  );
+}
+
+function writeColumn(w: ByteWriter, name: Uint8Array, col: WireColumn): void {
   if (name.length > 0) {
     w.tag(1, WIRE_LEN);
-    w.string(name);
+    w.bytes(name);
   }
   w.tag(2, WIRE_VARINT);
   w.uint32(col.type);
@@ -72,7 +101,7 @@ function writeColumn(w: ByteWriter, name: string, col: WireColumn): void {
   }
   if (col.timezone) {
     w.tag(6, WIRE_LEN);
-    w.string(col.timezone);
+    w.bytes(utf8(col.timezone));
   }
 }
 
@@ -88,8 +117,7 @@ function toWireColumn(field: Field, vector: Vector, numRows: number): WireColumn
     return { type: ColumnType.INT64, data: zeroNulls(data, validity, 8), validity };
   }
   if (DataType.isFloat(type)) {
-    const data =
-      type.precision === 2 ? fixedWidth(chunks, numRows, 8, Float64Array) : widenFloats(vector, numRows);
+    const data = type.precision === 2 ? fixedWidth(chunks, numRows, 8, Float64Array) : widenFloats(vector, numRows);
     return { type: ColumnType.FLOAT64, data: zeroNulls(data, validity, 8), validity };
   }
   if (DataType.isBool(type)) {

@@ -1,16 +1,15 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import {
+  Field,
   Float64,
-
   Int64,
   List,
-  Field,
   makeData,
   Table,
-  tableFromArrays,
   TimestampMillisecond,
-  vectorFromArray,
+  tableFromArrays,
   Utf8,
+  vectorFromArray,
 } from "apache-arrow";
 import { describe, expect, it } from "vitest";
 import { EncodeError } from "../errors.js";
@@ -32,7 +31,9 @@ describe("Arrow tables", () => {
       ["a", ColumnType.INT64],
       ["f", ColumnType.FLOAT64],
     ]);
-    expect(Buffer.from(msg.columns[0]?.data ?? []).equals(Buffer.from(new BigInt64Array([1n, 2n, -3n]).buffer))).toBe(true);
+    expect(Buffer.from(msg.columns[0]?.data ?? []).equals(Buffer.from(new BigInt64Array([1n, 2n, -3n]).buffer))).toBe(
+      true,
+    );
     expect(canonical(roundTrip(t))).toStrictEqual(canonical(t));
   });
 
@@ -67,7 +68,10 @@ describe("Arrow tables", () => {
   });
 
   it("names the column it cannot encode", () => {
-    const lists = new Table({ ok: vectorFromArray([1.5]), bad: vectorFromArray([[1]], new List(new Field("x", new Float64()))) });
+    const lists = new Table({
+      ok: vectorFromArray([1.5]),
+      bad: vectorFromArray([[1]], new List(new Field("x", new Float64()))),
+    });
     let caught: unknown;
     try {
       encodeValue({ frames: [lists] });

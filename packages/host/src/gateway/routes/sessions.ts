@@ -75,7 +75,10 @@ export function sessionRoutes({ core }: GatewayDeps): GatewayRoute[] {
       summary: "Session info",
       schema: { params: SESSION_PARAMS },
       responses: {
-        "200": { description: "The session", schema: (m) => ({ type: "object", properties: { session: m.ref(SessionInfoSchema) } }) },
+        "200": {
+          description: "The session",
+          schema: (m) => ({ type: "object", properties: { session: m.ref(SessionInfoSchema) } }),
+        },
       },
       async handler(request, reply) {
         const { id } = request.params as { id: string };

@@ -1,0 +1,66 @@
+/** One kind of worker process the host starts and keeps running. */
+export interface WorkerConfig {
+  /** Executable to run (e.g. "/usr/bin/python3", "node"). */
+  command: string;
+  args?: readonly string[];
+  /** Processes of this kind (default 1). */
+  count?: number;
+  /** Added to the host's environment. */
+  env?: Readonly<Record<string, string>>;
+  cwd?: string;
+  /** Name used in worker ids and logs (default: the command's base name). */
+  name?: string;
+  /** Recycle a process after it has been given this many calls. */
+  maxRequests?: number;
+  /** Recycle a process whose resident set grows beyond this. */
+  maxRssBytes?: number;
+  /** Recycle a process after it has run this long. */
+  ttlMs?: number;
+}
+
+/** How the host treats connected workers, supervised or not. */
+export interface WorkerHubOptions {
+  /** Heartbeat interval both ways (2 s). */
+  heartbeatIntervalMs?: number;
+  /** Heartbeats a side may miss before the other declares it dead (3). */
+  missedHeartbeats?: number;
+  /** Route a session's calls to the replica that served it before, while it lives (off). */
+  sessionAffinity?: boolean;
+  /** How long a call waits for a replica when none is connected, e.g. during a restart (5 s). */
+  replicaWaitMs?: number;
+  /** How long a global worker tool stays listed after its last replica left (10 s). */
+  toolGraceMs?: number;
+  /** How long a supervised worker may take from spawn to registered tools (30 s). */
+  readyTimeoutMs?: number;
+  /** How long a draining worker may finish its calls before it is stopped (10 s). */
+  drainGraceMs?: number;
+}
+
+export interface ResolvedHubOptions {
+  heartbeatIntervalMs: number;
+  missedHeartbeats: number;
+  sessionAffinity: boolean;
+  replicaWaitMs: number;
+  toolGraceMs: number;
+  readyTimeoutMs: number;
+  drainGraceMs: number;
+}
+
+export function resolveHubOptions(options: WorkerHubOptions = {}): ResolvedHubOptions {
+  return {
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 2_000,
+    missedHeartbeats: options.missedHeartbeats ?? 3,
+    sessionAffinity: options.sessionAffinity ?? false,
+    replicaWaitMs: options.replicaWaitMs ?? 5_000,
+    toolGraceMs: options.toolGraceMs ?? 10_000,
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    drainGraceMs: options.drainGraceMs ?? 10_000,
+  };
+}
+
+/** Environment variables a supervised worker receives. */
+export const WORKER_ENV = {
+  hostAddress: "TOOLBRIDGE_HOST_ADDRESS",
+  token: "TOOLBRIDGE_WORKER_TOKEN",
+  hostPid: "TOOLBRIDGE_HOST_PID",
+} as const;

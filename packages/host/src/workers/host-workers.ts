@@ -1,0 +1,39 @@
+import type { handleBidiStreamingCall } from "@grpc/grpc-js";
+import type { WorkerConfig, WorkerHubOptions } from "./config.js";
+import { WorkerSupervisor } from "./supervisor.js";
+import { WorkerHub, type WorkerHubDeps } from "./worker-hub.js";
+
+/**
+ * The host's worker support in one object: the hub every worker connects to and,
+ * when the host was given worker configs, the supervisor of those processes.
+ * createHost builds it before serving, starts it once the address is known and
+ * closes it after its own calls have drained.
+ */
+export class HostWorkers {
+  readonly hub: WorkerHub;
+  readonly supervisor: WorkerSupervisor | undefined;
+
+  constructor(deps: WorkerHubDeps, configs: readonly WorkerConfig[] = [], options: WorkerHubOptions = {}) {
+    this.hub = new WorkerHub(deps, options);
+    this.supervisor = configs.length > 0 ? new WorkerSupervisor(this.hub, configs, deps.logger) : undefined;
+  }
+
+  get handler(): handleBidiStreamingCall<unknown, unknown> {
+    return this.hub.handler;
+  }
+
+  get count(): number {
+    return this.hub.workerCount;
+  }
+
+  /** Tells workers where to call back; starts the configured processes and waits until they are ready. */
+  async start(hostAddress: string): Promise<void> {
+    this.hub.hostAddress = hostAddress;
+    await this.supervisor?.start(hostAddress);
+  }
+
+  /** Drains workers (at most graceMs), stops the processes the host started. */
+  async close(graceMs: number): Promise<void> {
+    await Promise.all([this.supervisor?.close(graceMs), this.hub.close(graceMs)]);
+  }
+}
