@@ -52,7 +52,10 @@ function grpcTransport(address, sessionId) {
     name: "gRPC",
     init: () => unary("InitializeSession", create(InitializeSessionRequestSchema, { sessionId })),
     async call() {
-      const response = await unary("ExecuteTool", create(ExecuteToolRequestSchema, { sessionId, toolId: TOOL, kwargs }));
+      const response = await unary(
+        "ExecuteTool",
+        create(ExecuteToolRequestSchema, { sessionId, toolId: TOOL, kwargs }),
+      );
       if (!response.success || decodeValue(response.result) !== EXPECTED) throw new Error("wrong gRPC result");
     },
     close: () => client.close(),
@@ -66,7 +69,11 @@ function httpTransport(url, sessionId) {
       const payload = JSON.stringify(body);
       const req = http.request(
         `${url}${path}`,
-        { method, agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } },
+        {
+          method,
+          agent,
+          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+        },
         (res) => {
           const parts = [];
           res.on("data", (part) => parts.push(part));
@@ -135,7 +142,10 @@ function summarize(run) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const host = await startDemoHost();
-const transports = [grpcTransport(host.grpc, `cmp-grpc-${process.pid}`), httpTransport(host.http, `cmp-http-${process.pid}`)];
+const transports = [
+  grpcTransport(host.grpc, `cmp-grpc-${process.pid}`),
+  httpTransport(host.http, `cmp-http-${process.pid}`),
+];
 try {
   for (const t of transports) {
     await t.init();
@@ -150,8 +160,12 @@ try {
     }
   }
   const f = (n) => n.toFixed(3).padStart(9);
-  console.log(`${TOOL} {expression: "${EXPRESSION}"}, ${concurrency} in flight, ${rounds} rounds x ${seconds}s per transport`);
-  console.log(`${"transport".padEnd(14)}${"calls".padStart(9)}${"calls/s".padStart(9)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`);
+  console.log(
+    `${TOOL} {expression: "${EXPRESSION}"}, ${concurrency} in flight, ${rounds} rounds x ${seconds}s per transport`,
+  );
+  console.log(
+    `${"transport".padEnd(14)}${"calls".padStart(9)}${"calls/s".padStart(9)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`,
+  );
   const p50 = {};
   for (const [name, runs] of results) {
     const row = {

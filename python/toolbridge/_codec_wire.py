@@ -26,10 +26,9 @@ WIRE_FIXED32 = 5
 class PathError(Exception):
     """Raised inside the codec; containers append their path segment while it unwinds."""
 
-    def __init__(self, message: str, reason: str = "invalid") -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-        self.reason = reason
         self.segments: List[object] = []
 
     def path(self) -> str:
@@ -215,7 +214,3 @@ class Reader:
     def expect(self, tag: int, wire_type: int) -> None:
         if tag & 7 != wire_type:
             raise PathError(f"field {tag >> 3} has wire type {tag & 7}, expected {wire_type}")
-
-
-def float_pack(v: float) -> bytes:
-    return _DOUBLE.pack(v)

@@ -17,7 +17,7 @@ import math
 import sys
 from dataclasses import dataclass
 from typing import Any as _Any
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional
 
 from google.protobuf.any_pb2 import Any
 
@@ -226,10 +226,10 @@ class _Encoder:
 
     def container(self, out: bytearray, v, depth: int) -> None:
         if depth > self.max_depth:
-            raise PathError(f"nesting deeper than {self.max_depth}", "depth")
+            raise PathError(f"nesting deeper than {self.max_depth}")
         ident = id(v)
         if ident in self.stack:
-            raise PathError("cyclic reference", "cycle")
+            raise PathError("cyclic reference")
         self.stack.append(ident)
         body = bytearray()
         if isinstance(v, dict):
@@ -285,6 +285,9 @@ class _Encoder:
             length_delimited(out, ENTRY, entry)
 
     def other(self, out: bytearray, v: object, depth: int) -> None:
+        if isinstance(v, range):
+            self.container(out, list(v), depth)
+            return
         if len(self.codecs):
             codec = self.codecs.for_value(v)
             if codec is not None:
@@ -406,6 +409,9 @@ def _encode_top(value: object, max_depth: int, codecs: CodecRegistry) -> Any:
         return _double_wrapper(float(value))
     if isinstance(value, str):
         return _wrapper(T_STRING, 10, _len_payload(utf8(value)))
+    if isinstance(value, range):
+        # A range is a lazy list of ints: it travels as that list, not as its repr.
+        value = list(value)
     if isinstance(value, (list, tuple, dict)):
         try:
             body = bytearray()
@@ -483,7 +489,7 @@ class _Decoder:
 
     def container(self, depth: int) -> None:
         if depth > self.max_depth:
-            raise PathError(f"nesting deeper than {self.max_depth}", "depth")
+            raise PathError(f"nesting deeper than {self.max_depth}")
 
     def value(self, end: int, depth: int):
         """toolbridge.v1.Value body up to end."""

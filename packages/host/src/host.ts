@@ -44,6 +44,8 @@ export interface HostOptions {
   idempotencyWindowMs?: number;
   /** request_id outcomes remembered at most (100,000). */
   maxIdempotencyEntries?: number;
+  /** Bytes of remembered results at most (256 MB); the oldest go first. */
+  maxIdempotencyBytes?: number;
   /** Token bucket per session (default: none). */
   sessionRateLimit?: RateLimitOptions;
   /** Concurrent calls per session unless its config says otherwise (0 = unlimited). */
@@ -137,6 +139,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     defaultBatchParallelism: options.defaultBatchParallelism ?? DEFAULT_LIMITS.defaultBatchParallelism,
     idempotencyWindowMs: options.idempotencyWindowMs ?? DEFAULT_LIMITS.idempotencyWindowMs,
     maxIdempotencyEntries: options.maxIdempotencyEntries ?? 100_000,
+    maxIdempotencyBytes: options.maxIdempotencyBytes ?? 256 * 1024 * 1024,
     sessionRateLimit: options.sessionRateLimit,
     sessionMaxConcurrentCalls: options.sessionMaxConcurrentCalls ?? 0,
     maxQueuedCalls: options.maxQueuedCalls ?? 100,

@@ -10,7 +10,6 @@ export { GrpcAdapter, type GrpcAdapterOptions } from "./grpc/adapter.js";
 export { OversizedRequest } from "./grpc/message-limit.js";
 export { toGrpcStatus } from "./grpc/status.js";
 export { type CloseOptions, createHost, type Host, type HostOptions } from "./host.js";
-export * from "./workers/index.js";
 export { createLogger, type LogLevel } from "./observability/logger.js";
 export { HostMetrics } from "./observability/metrics.js";
 export { ToolRegistry } from "./registry/registry.js";
@@ -28,3 +27,4 @@ export type {
   WatchOptions,
 } from "./store/types.js";
 export { defineTool, type ToolDefinition, type ToolLimitOptions, type ToolOptions } from "./tool/define-tool.js";
+export * from "./workers/index.js";

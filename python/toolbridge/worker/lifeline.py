@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import threading
 from typing import Callable, Optional
 
@@ -27,10 +26,12 @@ def watch_parent(on_gone: Callable[[str], None], expected_ppid: Optional[int]) -
             loop.call_soon_threadsafe(on_gone, reason)
 
     def read_stdin() -> None:
+        # os.read on the raw descriptor: a buffered sys.stdin read would hold a lock
+        # that interpreter shutdown then waits for.
         try:
-            while sys.stdin.buffer.read(4096):
+            while os.read(0, 4096):
                 pass
-        except (OSError, ValueError):
+        except OSError:
             pass
         fire("stdin closed: the host process is gone")
 

@@ -1,9 +1,19 @@
 import { hostError } from "../errors.js";
 
 interface Entry<T> {
+  readonly sessionId: string;
   readonly toolId: string;
   readonly outcome: Promise<T>;
   readonly expiresAt: number;
+  bytes: number;
+}
+
+export interface IdempotencyLimits {
+  windowMs: number;
+  /** Outcomes kept at most, over all sessions. */
+  maxEntries: number;
+  /** Bytes of kept outcomes at most, over all sessions (results can be megabytes each). */
+  maxBytes: number;
 }
 
 /**
@@ -12,25 +22,27 @@ interface Entry<T> {
  * outcome instead of running the tool again. Only outcomes are kept (never the
  * arguments). A failure before the tool ran (a status error such as a rate
  * limit or a cancelled call) is forgotten, so the client's retry can run.
+ * Bounded by count and bytes: past either, the oldest outcomes go first.
  */
 export class IdempotencyCache<T> {
-  private readonly sessions = new Map<string, Map<string, Entry<T>>>();
-  private size = 0;
+  /** Insertion order is expiry order, so eviction always starts at the front. */
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly bySession = new Map<string, Set<string>>();
+  private bytes = 0;
 
   constructor(
-    private readonly windowMs: number,
-    private readonly maxEntries: number,
+    private readonly limits: IdempotencyLimits,
+    private readonly sizeOf: (outcome: T) => number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The first outcome of this request, or undefined when it is new. */
   lookup(sessionId: string, requestId: string, toolId: string): Promise<T> | undefined {
-    const entries = this.sessions.get(sessionId);
-    const entry = entries?.get(requestId);
+    const key = keyOf(sessionId, requestId);
+    const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt < this.now()) {
-      entries?.delete(requestId);
-      this.size--;
+      this.delete(key, entry);
       return undefined;
     }
     if (entry.toolId !== toolId) {
@@ -44,37 +56,61 @@ export class IdempotencyCache<T> {
   }
 
   remember(sessionId: string, requestId: string, toolId: string, outcome: Promise<T>): void {
-    let entries = this.sessions.get(sessionId);
-    if (!entries) {
-      entries = new Map();
-      this.sessions.set(sessionId, entries);
+    const key = keyOf(sessionId, requestId);
+    const entry: Entry<T> = { sessionId, toolId, outcome, expiresAt: this.now() + this.limits.windowMs, bytes: 0 };
+    this.entries.set(key, entry);
+    let keys = this.bySession.get(sessionId);
+    if (!keys) {
+      keys = new Set();
+      this.bySession.set(sessionId, keys);
     }
-    this.evictExpired(entries);
-    const entry = { toolId, outcome, expiresAt: this.now() + this.windowMs };
-    entries.set(requestId, entry);
-    this.size++;
-    outcome.catch(() => {
-      if (entries.get(requestId) === entry) {
-        entries.delete(requestId);
-        this.size--;
-      }
-    });
+    keys.add(key);
+    outcome.then(
+      (value) => {
+        if (this.entries.get(key) !== entry) return;
+        entry.bytes = this.sizeOf(value);
+        this.bytes += entry.bytes;
+        this.evict();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.delete(key, entry);
+      },
+    );
+    this.evict();
   }
 
   dropSession(sessionId: string): void {
-    const entries = this.sessions.get(sessionId);
-    if (!entries) return;
-    this.size -= entries.size;
-    this.sessions.delete(sessionId);
+    const keys = this.bySession.get(sessionId);
+    if (!keys) return;
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry) this.delete(key, entry);
+    }
+    this.bySession.delete(sessionId);
   }
 
-  /** Insertion order is expiry order, so expired entries are at the front. */
-  private evictExpired(entries: Map<string, Entry<T>>): void {
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private evict(): void {
     const now = this.now();
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt >= now && this.size < this.maxEntries) break;
-      entries.delete(key);
-      this.size--;
+    for (const [key, entry] of this.entries) {
+      const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
+      if (!over && entry.expiresAt >= now) break;
+      this.delete(key, entry);
     }
   }
+
+  private delete(key: string, entry: Entry<T>): void {
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+    const keys = this.bySession.get(entry.sessionId);
+    keys?.delete(key);
+    if (keys?.size === 0) this.bySession.delete(entry.sessionId);
+  }
+}
+
+function keyOf(sessionId: string, requestId: string): string {
+  return `${sessionId}\u0000${requestId}`;
 }

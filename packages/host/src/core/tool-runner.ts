@@ -44,6 +44,8 @@ export interface ToolRunnerOptions {
   idempotencyWindowMs: number;
   /** request_id outcomes remembered at most, over all sessions. */
   maxIdempotencyEntries: number;
+  /** Bytes of remembered results at most, over all sessions. */
+  maxIdempotencyBytes: number;
   /** Token bucket applied to every session. */
   sessionRateLimit: RateLimitOptions | undefined;
   /** Concurrent calls per session when its config does not say (0 = unlimited). */
@@ -88,7 +90,14 @@ export class ToolRunner {
   private readonly logCalls: boolean;
 
   constructor(private readonly options: ToolRunnerOptions) {
-    this.idempotency = new IdempotencyCache(options.idempotencyWindowMs, options.maxIdempotencyEntries);
+    this.idempotency = new IdempotencyCache<ExecuteToolResponse>(
+      {
+        windowMs: options.idempotencyWindowMs,
+        maxEntries: options.maxIdempotencyEntries,
+        maxBytes: options.maxIdempotencyBytes,
+      },
+      (response) => Number(response.metrics?.resultBytes ?? 0n) + 256,
+    );
     this.logCalls = options.logger.isLevelEnabled("debug");
   }
 

@@ -69,7 +69,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: "array", useDefaults: true } },
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const p = problemOf(error, request.url);
+    const p = problemOf(error, request.url, options.maxMessageBytes);
     if (p.error_type === "InternalError") logger.error({ err: error, url: request.url }, "gateway request failed");
     sendProblem(reply, p);
   });
@@ -106,7 +106,7 @@ function sendProblem(reply: FastifyReply, p: Problem): void {
 }
 
 /** Every failure as a problem: handler problems, service errors, fastify's own (validation, size, parsing). */
-function problemOf(error: FastifyError, instance: string): Problem {
+function problemOf(error: FastifyError, instance: string, bodyLimit: number): Problem {
   if (error instanceof HttpProblem) return { ...error.problem, instance };
   if (error.validation) {
     const where = error.validationContext ?? "body";
@@ -124,7 +124,8 @@ function problemOf(error: FastifyError, instance: string): Problem {
     return problem(
       {
         errorType: "MessageTooLarge",
-        message: `message too large: the request body is over the ${error.message.match(/\d+/)?.[0] ?? ""}-byte limit`,
+        message: `message too large: the request body is over the ${bodyLimit}-byte limit`,
+        details: { limit: String(bodyLimit) },
       },
       instance,
     );

@@ -127,7 +127,11 @@ describe("POST /api/sessions/:id/tools/:tool/execute", () => {
   it("answers 413 for a body over the host's message limit", async () => {
     const res = await execute("echo", { kwargs: { value: "y".repeat(LIMIT + 1) } });
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error_type: "MessageTooLarge", status: 413 });
+    expect(await res.json()).toMatchObject({
+      error_type: "MessageTooLarge",
+      status: 413,
+      details: { limit: String(LIMIT) },
+    });
   });
 
   it("answers 413 for a result over the host's message limit", async () => {

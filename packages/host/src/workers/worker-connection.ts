@@ -55,6 +55,8 @@ export class WorkerConnection {
   rssBytes = 0;
   /** No new calls are routed here (recycling, shutdown). */
   draining = false;
+  /** WorkerDrain was sent. */
+  drainRequested = false;
   closed = false;
   /** Set by a supervisor for the processes it started. */
   maxRequests = 0;

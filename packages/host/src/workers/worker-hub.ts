@@ -121,7 +121,10 @@ export class WorkerHub {
    */
   async drain(connection: WorkerConnection, reason: string, graceMs = this.options.drainGraceMs): Promise<boolean> {
     connection.draining = true;
-    connection.send({ case: "drain", value: { reason, graceMs } });
+    if (!connection.drainRequested) {
+      connection.drainRequested = true;
+      connection.send({ case: "drain", value: { reason, graceMs } });
+    }
     const deadline = Date.now() + graceMs;
     while (connection.inFlight > 0 && !connection.closed && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));

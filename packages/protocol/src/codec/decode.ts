@@ -41,7 +41,7 @@ class Decoder {
   }
 
   private container(depth: number): void {
-    if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`, "depth");
+    if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`);
   }
 
   /** toolbridge.v1.Value body up to end. */

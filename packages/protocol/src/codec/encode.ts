@@ -231,8 +231,8 @@ class Encoder {
   }
 
   private enter(v: object, depth: number): void {
-    if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`, "depth");
-    if (this.stack.includes(v)) throw new PathError("cyclic reference", "cycle");
+    if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`);
+    if (this.stack.includes(v)) throw new PathError("cyclic reference");
     this.stack.push(v);
   }
 

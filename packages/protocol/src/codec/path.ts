@@ -10,14 +10,8 @@ export type PathSegment = string | number | { entry: number; isKey: boolean };
  * so a path is only built when something fails.
  */
 export class PathError extends Error {
+  /** Innermost segment first; path() reverses them. */
   readonly segments: PathSegment[] = [];
-  /** Whether the error means "nested too deep" (the only kind callers may want to tell apart). */
-  constructor(
-    message: string,
-    readonly reason: "invalid" | "depth" | "cycle" = "invalid",
-  ) {
-    super(message);
-  }
 
   /** Records that the failure happened under `segment`; rethrows non-path errors untouched. */
   static under(err: unknown, segment: PathSegment): never {

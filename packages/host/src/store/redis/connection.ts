@@ -35,22 +35,14 @@ export class RedisConnection {
 
   /** Connects, or rejects with Unavailable naming the URL (Redis down at start is a startup error). */
   static async open(url: string, options: RedisConnectionOptions = {}): Promise<RedisConnection> {
-    const client = newClient(url, options.connectTimeoutMs ?? 2_000);
-    // The first connect fails instead of retrying forever; later losses reconnect (see newClient).
-    let connected = false;
+    const state = { connected: false };
+    const client = newClient(url, options.connectTimeoutMs ?? 2_000, state);
     client.on("error", () => {
       // Failures surface on the commands; the event only needs a listener so Node does not throw.
     });
     try {
-      await Promise.race([
-        client.connect(),
-        new Promise((_, reject) =>
-          setTimeout(() => {
-            if (!connected) reject(new Error(`no answer within ${options.connectTimeoutMs ?? 2_000} ms`));
-          }, options.connectTimeoutMs ?? 2_000).unref(),
-        ),
-      ]);
-      connected = true;
+      await client.connect();
+      state.connected = true;
     } catch (error) {
       client.destroy();
       throw unavailable(url, error);
@@ -95,19 +87,21 @@ export class RedisConnection {
   /** Errors a script raises on purpose are ToolBridgeErrors already; anything else is the store being away. */
   translate(error: unknown): unknown {
     if (error instanceof ToolBridgeError) return error;
-    if (error instanceof Error && /^(ERR|WRONGTYPE|NOSCRIPT|BUSY)/.test(error.message)) return error;
+    if (error instanceof Error && /^(TB:|ERR|WRONGTYPE|NOSCRIPT|BUSY)/.test(error.message)) return error;
     return unavailable(this.url, error);
   }
 }
 
-function newClient(url: string, connectTimeoutMs: number) {
+/** The first connect fails at once (Redis down at start is a startup error); later losses reconnect with backoff. */
+function newClient(url: string, connectTimeoutMs: number, state: { connected: boolean }) {
   return createClient({
     url,
     // Fail fast while disconnected instead of queueing commands until Redis returns.
     disableOfflineQueue: true,
     socket: {
       connectTimeout: connectTimeoutMs,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 1_000),
+      reconnectStrategy: (retries: number, cause: Error) =>
+        state.connected ? Math.min(50 * 2 ** retries, 1_000) : cause,
     },
   });
 }

@@ -1,0 +1,10 @@
+// @toolbridge/client/worker: serve tools declared with defineTool from a worker process.
+export { watchParent } from "./lifeline.js";
+export {
+  type ServeWorkerOptions,
+  serveWorker,
+  WORKER_HOST_ADDRESS_ENV,
+  WORKER_TOKEN_ENV,
+  type WorkerHandle,
+} from "./serve-worker.js";
+export type { WorkerToolContext } from "./worker-context.js";

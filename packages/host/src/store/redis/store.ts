@@ -1,0 +1,378 @@
+import { randomUUID } from "node:crypto";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import {
+  DEFAULT_LIMITS,
+  type SessionConfig,
+  SessionConfigSchema,
+  type ToolSpec,
+  ToolSpecSchema,
+  type Variable,
+  VariableSchema,
+  type WatchVariablesResponse,
+} from "@toolbridge/protocol";
+import { hostError } from "../../errors.js";
+import type {
+  CleanupResult,
+  SessionEndReason,
+  SessionInit,
+  SessionState,
+  SessionStore,
+  VariablePage,
+  VariableQuery,
+  VariableWrite,
+  WatchOptions,
+} from "../types.js";
+import { RedisConnection, type Reply, type Script } from "./connection.js";
+import { RedisKeys } from "./keys.js";
+import { RedisRateLimits } from "./rate-limits.js";
+import { RedisRequestLedger } from "./request-ledger.js";
+import * as S from "./scripts.js";
+import { conflict, nextVariable, nowTimestamp } from "./variables.js";
+import { RedisWatchers, type Snapshot } from "./watchers.js";
+
+export interface RedisSessionStoreOptions {
+  /** redis:// or rediss:// URL, database included (default redis://127.0.0.1:6379/0). */
+  url?: string;
+  /** Prefix of every key and channel ("tb:"); hosts sharing sessions use the same one. */
+  keyPrefix?: string;
+  /** Default idle TTL (1 h). */
+  idleTtlMs?: number;
+  /** Live sessions at most, over all hosts (10,000). */
+  maxSessions?: number;
+  /** How long an ended session id answers SessionExpired rather than SessionNotFound (24 h). */
+  tombstoneTtlMs?: number;
+  /** Changes a watcher may fall behind before it fails with ResourceExhausted (10,000). */
+  maxWatchBacklog?: number;
+  /** Watchers per session on this host (1,000). */
+  maxWatchersPerSession?: number;
+  /** How often this host ends sessions that idled out (a quarter of the TTL, at most 30 s). */
+  sweepIntervalMs?: number;
+  /** How long connecting may take at start (2 s). */
+  connectTimeoutMs?: number;
+}
+
+/** Extra life of a session's keys past its idle TTL: the scripts decide expiry, Redis frees the memory. */
+const KEY_GRACE_MS = 1_000;
+const SWEEP_BATCH = 100;
+
+/** Parts of a session that never change while it lives, decoded once per host. */
+interface Fixed {
+  readonly createdAt: number;
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly owner: string;
+  readonly config: SessionConfig | undefined;
+}
+
+/**
+ * SessionStore in Redis (or Valkey), shared by every host that points at the
+ * same server and key prefix: any host can serve any call of any session.
+ * Every change is one Lua script (atomic), variable changes and session ends
+ * are published so watchers and hosts everywhere hear them, and idle expiry is
+ * Redis's clock plus key expiry. While Redis is unreachable every call fails at
+ * once with Unavailable; the connection comes back by itself.
+ */
+export class RedisSessionStore implements SessionStore {
+  readonly requests: RedisRequestLedger;
+  readonly rateLimits: RedisRateLimits;
+  private readonly keys: RedisKeys;
+  private readonly origin = randomUUID();
+  private readonly listeners = new Set<(id: string, reason: SessionEndReason) => void>();
+  private readonly fixed = new Map<string, Fixed>();
+  private readonly watchers: RedisWatchers;
+  private readonly sweeper: NodeJS.Timeout;
+  private readonly idleTtlMs: number;
+  private readonly maxSessions: number;
+  private readonly tombstoneTtlMs: number;
+  private closed = false;
+
+  private constructor(
+    private readonly redis: RedisConnection,
+    private readonly sub: RedisConnection,
+    options: RedisSessionStoreOptions,
+  ) {
+    this.keys = new RedisKeys(options.keyPrefix ?? "tb:");
+    this.idleTtlMs = options.idleTtlMs ?? DEFAULT_LIMITS.sessionIdleTtlMs;
+    this.maxSessions = options.maxSessions ?? DEFAULT_LIMITS.maxSessions;
+    this.tombstoneTtlMs = options.tombstoneTtlMs ?? 24 * 60 * 60_000;
+    this.watchers = new RedisWatchers(
+      sub,
+      (id) => this.keys.watch(id),
+      options.maxWatchBacklog ?? 10_000,
+      options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession,
+    );
+    this.requests = new RedisRequestLedger(redis, sub, this.keys);
+    this.rateLimits = new RedisRateLimits(redis, this.keys);
+    const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
+    this.sweeper = setInterval(() => void this.sweep().catch(() => {}), interval);
+    this.sweeper.unref();
+  }
+
+  /** Connects (two connections: commands and subscriptions); rejects with Unavailable naming the URL. */
+  static async connect(options: RedisSessionStoreOptions = {}): Promise<RedisSessionStore> {
+    const url = options.url ?? "redis://127.0.0.1:6379/0";
+    const connectOptions = options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs };
+    const redis = await RedisConnection.open(url, connectOptions);
+    let sub: RedisConnection;
+    try {
+      sub = await RedisConnection.open(url, connectOptions);
+    } catch (error) {
+      await redis.close();
+      throw error;
+    }
+    const store = new RedisSessionStore(redis, sub, options);
+    try {
+      await sub.client.subscribe(store.keys.ended, (message) => store.heardEnded(message), true);
+    } catch (error) {
+      await store.close();
+      throw redis.translate(error);
+    }
+    return store;
+  }
+
+  /** The URL this store talks to (password hidden), for logs. */
+  get url(): string {
+    return this.redis.url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
+  }
+
+  async createSession(id: string, init: SessionInit): Promise<SessionState> {
+    if (id === "") throw hostError("InvalidArgument", "session_id must not be empty");
+    const config = init.config ? Buffer.from(toBinary(SessionConfigSchema, init.config)) : "";
+    const reply = await this.run(S.CREATE, id, [
+      String(init.idleTtlMs || this.idleTtlMs),
+      String(this.maxSessions),
+      JSON.stringify(init.metadata ?? {}),
+      init.owner ?? "",
+      config,
+    ]);
+    return this.state(id, reply);
+  }
+
+  async getSession(id: string): Promise<SessionState> {
+    return this.state(id, await this.run(S.READ, id, ["0"]));
+  }
+
+  async touchSession(id: string): Promise<SessionState> {
+    return this.state(id, await this.run(S.READ, id, ["1"]));
+  }
+
+  async cleanupSession(id: string): Promise<CleanupResult> {
+    const [variablesRemoved, toolsRemoved] = (await this.run(S.CLEANUP, id, [])) as number[];
+    this.ended(id, "cleanup");
+    return { variablesRemoved: variablesRemoved ?? 0, toolsRemoved: toolsRemoved ?? 0 };
+  }
+
+  async countSessions(): Promise<number> {
+    return (await this.redis.eval(S.COUNT, [this.keys.live], [])) as number;
+  }
+
+  async registerTools(id: string, specs: readonly ToolSpec[]): Promise<void> {
+    const seen = new Set<string>();
+    const args: (string | Buffer)[] = [];
+    for (const spec of specs) {
+      if (seen.has(spec.name)) throw toolExists(id, spec.name);
+      seen.add(spec.name);
+      args.push(spec.name, spec.toolId, Buffer.from(toBinary(ToolSpecSchema, spec)));
+    }
+    await this.run(S.REGISTER_TOOLS, id, args);
+  }
+
+  async unregisterTools(id: string, names: readonly string[]): Promise<number> {
+    return (await this.run(S.UNREGISTER_TOOLS, id, names)) as number;
+  }
+
+  async getTool(id: string, toolId: string): Promise<ToolSpec> {
+    const bytes = await this.run(S.GET_TOOL, id, [toolId]);
+    if (!(bytes instanceof Buffer)) {
+      throw hostError("ToolNotFound", `tool ${toolId} not found in session ${id}`, {
+        session_id: id,
+        tool_name: toolId,
+      });
+    }
+    return fromBinary(ToolSpecSchema, bytes);
+  }
+
+  async listTools(id: string): Promise<ToolSpec[]> {
+    const all = (await this.run(S.LIST_TOOLS, id, [])) as Buffer[];
+    return all.map((bytes) => fromBinary(ToolSpecSchema, bytes));
+  }
+
+  async setVariable(id: string, write: VariableWrite): Promise<Variable> {
+    if (write.name === "") throw hostError("InvalidArgument", "variable name must not be empty", { session_id: id });
+    // Optimistic: build the next version on the one read, write only if it is still current, else rebuild.
+    for (;;) {
+      const current = await this.readVariable(id, write.name);
+      const version = current?.metadata?.version ?? 0n;
+      if (write.expectedVersion !== undefined && write.expectedVersion !== version) {
+        throw conflict(id, write.name, write.expectedVersion, String(version));
+      }
+      const next = nextVariable(current, write, nowTimestamp());
+      const written = await this.run(S.SET_VARIABLE, id, [
+        this.keys.watch(id),
+        write.name,
+        String(version),
+        write.expectedVersion === undefined ? "0" : "1",
+        Buffer.from(toBinary(VariableSchema, next)),
+      ]).catch((error: unknown) => {
+        throw this.conflictOf(error, id, write.name, write.expectedVersion ?? version);
+      });
+      if (written !== -1) return next;
+    }
+  }
+
+  async getVariable(id: string, name: string): Promise<Variable> {
+    const variable = await this.readVariable(id, name);
+    if (!variable) {
+      throw hostError("VariableNotFound", `variable ${name} not found in session ${id}`, { session_id: id, name });
+    }
+    return variable;
+  }
+
+  async listVariables(id: string, query: VariableQuery): Promise<VariablePage> {
+    const { variables: all } = await this.snapshot(id);
+    const prefix = query.prefix ?? "";
+    const tags = query.tags ?? [];
+    const limit = Math.min(query.limit || 100, 1000);
+    const after = query.cursor ? Buffer.from(query.cursor, "base64url").toString("utf8") : undefined;
+    const matching = all
+      .filter((v) => v.name.startsWith(prefix) && (after === undefined || v.name > after))
+      .filter((v) => tags.every((t) => (v.metadata?.tags ?? []).includes(t)))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    const variables = matching.slice(0, limit);
+    const last = variables.at(-1);
+    const nextCursor = matching.length > limit && last ? Buffer.from(last.name, "utf8").toString("base64url") : "";
+    return { variables, nextCursor };
+  }
+
+  async deleteVariable(id: string, name: string, expectedVersion?: bigint): Promise<boolean> {
+    const args = [this.keys.watch(id), name, expectedVersion === undefined ? "" : String(expectedVersion)];
+    const deleted = await this.run(S.DELETE_VARIABLE, id, args).catch((error: unknown) => {
+      throw this.conflictOf(error, id, name, expectedVersion ?? 0n);
+    });
+    return deleted === 1;
+  }
+
+  watchVariables(id: string, options: WatchOptions): Promise<AsyncIterable<WatchVariablesResponse>> {
+    const read = async (withVariables: boolean): Promise<Snapshot> => {
+      if (withVariables) return this.snapshot(id);
+      await this.run(S.READ, id, ["0"]);
+      return { seq: 0, variables: [] };
+    };
+    return this.watchers.open(id, options, read);
+  }
+
+  onSessionEnded(listener: (id: string, reason: SessionEndReason) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.sweeper);
+    this.watchers.close();
+    this.requests.close();
+    await Promise.all([this.redis.close(), this.sub.close()]);
+  }
+
+  /** Ends sessions that idled out (every host sweeps; each session ends once). */
+  async sweep(): Promise<number> {
+    const args = [this.keys.prefix, String(this.tombstoneTtlMs), this.keys.ended, String(SWEEP_BATCH)];
+    return (await this.redis.eval(S.SWEEP, [this.keys.live], args)) as number;
+  }
+
+  private async readVariable(id: string, name: string): Promise<Variable | undefined> {
+    const [bytes] = (await this.run(S.GET_VARIABLE, id, [name])) as [Buffer | null, number];
+    return bytes ? fromBinary(VariableSchema, bytes) : undefined;
+  }
+
+  private async snapshot(id: string): Promise<Snapshot> {
+    const [seq, ...pairs] = (await this.run(S.SNAPSHOT_VARIABLES, id, [])) as [number, ...Buffer[]];
+    const variables: Variable[] = [];
+    for (let i = 1; i < pairs.length; i += 2) variables.push(fromBinary(VariableSchema, pairs[i] as Buffer));
+    return { seq, variables };
+  }
+
+  /** Runs a per-session script, turning its "TB:<code>" errors into ToolBridgeErrors. */
+  private async run(s: Script, id: string, args: readonly (string | Buffer)[]): Promise<Reply> {
+    const head = [id, String(this.tombstoneTtlMs), this.keys.ended, this.origin, String(KEY_GRACE_MS)];
+    try {
+      return await this.redis.eval(s, this.keys.session(id), [...head, ...args]);
+    } catch (error) {
+      throw scriptError(error, id);
+    }
+  }
+
+  private state(id: string, reply: Reply): SessionState {
+    const [meta, owner, config, createdAt, lastActiveAt, idleTtlMs, toolCount, variableCount] = reply as [
+      Buffer,
+      Buffer,
+      Buffer,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    let fixed = this.fixed.get(id);
+    if (fixed?.createdAt !== createdAt) {
+      fixed = {
+        createdAt,
+        metadata: JSON.parse(meta.toString("utf8")) as Record<string, string>,
+        owner: owner.toString("utf8"),
+        config: config.length > 0 ? fromBinary(SessionConfigSchema, config) : undefined,
+      };
+      this.fixed.set(id, fixed);
+    }
+    return { id, ...fixed, lastActiveAt, idleTtlMs, toolCount, variableCount };
+  }
+
+  private conflictOf(error: unknown, id: string, name: string, expected: bigint): unknown {
+    const match = error instanceof Error ? /^TB:Conflict:(\d+)/.exec(error.message) : null;
+    return match ? conflict(id, name, expected, match[1] as string) : error;
+  }
+
+  /** "<reason>|<origin>|<id>" from any host. This host's own cleanups were handled already. */
+  private heardEnded(message: Buffer): void {
+    const text = message.toString("utf8");
+    const first = text.indexOf("|");
+    const second = text.indexOf("|", first + 1);
+    const reason = text.slice(0, first) === "cleanup" ? "cleanup" : "expired";
+    if (text.slice(first + 1, second) === this.origin) return;
+    this.ended(text.slice(second + 1), reason);
+  }
+
+  private ended(id: string, reason: SessionEndReason): void {
+    this.fixed.delete(id);
+    this.watchers.endSession(id);
+    this.requests.endSession(id);
+    for (const listener of this.listeners) listener(id, reason);
+  }
+}
+
+function toolExists(id: string, name: string) {
+  return hostError("AlreadyExists", `tool ${name} is already registered in session ${id}`, {
+    session_id: id,
+    tool_name: name,
+  });
+}
+
+/** Errors scripts raise on purpose ("TB:<code>[:<detail>]") as ToolBridgeErrors. */
+function scriptError(error: unknown, id: string): unknown {
+  const message = error instanceof Error ? error.message : "";
+  if (!message.startsWith("TB:")) return error;
+  const [, code, detail = ""] = message.split(":");
+  switch (code) {
+    case "SessionNotFound":
+      return hostError("SessionNotFound", `session ${id} not found`, { session_id: id });
+    case "SessionExpired":
+      return hostError("SessionExpired", `session ${id} has expired or was cleaned up`, { session_id: id });
+    case "AlreadyExists":
+      return detail === ""
+        ? hostError("AlreadyExists", `session ${id} already exists`, { session_id: id })
+        : toolExists(id, detail);
+    case "ResourceExhausted":
+      return hostError("ResourceExhausted", "too many live sessions", { session_id: id });
+    default:
+      return error;
+  }
+}

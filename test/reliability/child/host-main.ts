@@ -1,0 +1,13 @@
+// A host in its own process, for tests that kill, restart or watch it (fds, RSS).
+// Port from TOOLBRIDGE_PORT (0 = any free port); prints "host listening on ADDRESS".
+import { createHost } from "@toolbridge/host";
+import { countingTools, ToolCounter } from "../counting-tools.js";
+
+const host = await createHost({
+  port: Number(process.env.TOOLBRIDGE_PORT ?? 0),
+  host: "127.0.0.1",
+  logLevel: "silent",
+  tools: countingTools(new ToolCounter()),
+});
+host.shutdownOnSignals({ graceMs: 500 });
+console.log(`host listening on ${host.address}`);
