@@ -1,5 +1,11 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
-import type { SessionConfig, ToolSpec, Variable, WatchVariablesResponse } from "@toolbridge/protocol";
+import type {
+  ExecuteToolResponse,
+  SessionConfig,
+  ToolSpec,
+  Variable,
+  WatchVariablesResponse,
+} from "@toolbridge/protocol";
 
 /**
  * Where sessions live. The host talks to sessions only through this interface,
@@ -52,6 +58,37 @@ export interface SessionStore {
   onSessionEnded(listener: (id: string, reason: SessionEndReason) => void): () => void;
   /** Stops timers and frees everything. */
   close(): Promise<void>;
+
+  /**
+   * Optional, for stores several hosts share: request_id records, so a retry
+   * landing on another host is still deduplicated (hosts keep them in memory otherwise).
+   */
+  readonly requests?: RequestLedger;
+  /** Optional, for stores several hosts share: token buckets every host draws from. */
+  readonly rateLimits?: SharedRateLimits;
+}
+
+/** request_id outcomes shared between hosts. */
+export interface RequestLedger {
+  /**
+   * Runs `run` once per (session, request_id) within the window: a repeat gets
+   * the first outcome (waiting while it is still running anywhere); a first
+   * attempt that throws is forgotten. InvalidArgument when the id was used for another tool.
+   */
+  once(
+    sessionId: string,
+    requestId: string,
+    toolId: string,
+    windowMs: number,
+    signal: AbortSignal | undefined,
+    run: () => Promise<ExecuteToolResponse>,
+  ): Promise<ExecuteToolResponse>;
+}
+
+/** Token buckets shared between hosts. */
+export interface SharedRateLimits {
+  /** Takes one token from the named bucket (created full): 0 when taken, else ms until one is free. */
+  take(bucket: string, perMinute: number, capacity: number): Promise<number>;
 }
 
 export type SessionEndReason = "cleanup" | "expired";

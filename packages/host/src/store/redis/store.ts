@@ -100,7 +100,7 @@ export class RedisSessionStore implements SessionStore {
       options.maxWatchBacklog ?? 10_000,
       options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession,
     );
-    this.requests = new RedisRequestLedger(redis, sub, this.keys);
+    this.requests = new RedisRequestLedger(redis, this.keys);
     this.rateLimits = new RedisRateLimits(redis, this.keys);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     this.sweeper = setInterval(() => void this.sweep().catch(() => {}), interval);
@@ -298,7 +298,7 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await this.redis.eval(s, this.keys.session(id), [...head, ...args]);
     } catch (error) {
-      throw scriptError(error, id);
+      throw scriptError(error, id, this.maxSessions);
     }
   }
 
@@ -344,7 +344,6 @@ export class RedisSessionStore implements SessionStore {
   private ended(id: string, reason: SessionEndReason): void {
     this.fixed.delete(id);
     this.watchers.endSession(id);
-    this.requests.endSession(id);
     for (const listener of this.listeners) listener(id, reason);
   }
 }
@@ -357,10 +356,13 @@ function toolExists(id: string, name: string) {
 }
 
 /** Errors scripts raise on purpose ("TB:<code>[:<detail>]") as ToolBridgeErrors. */
-function scriptError(error: unknown, id: string): unknown {
+function scriptError(error: unknown, id: string, maxSessions: number): unknown {
   const message = error instanceof Error ? error.message : "";
   if (!message.startsWith("TB:")) return error;
-  const [, code, detail = ""] = message.split(":");
+  const rest = message.slice(3);
+  const colon = rest.indexOf(":");
+  const code = colon < 0 ? rest : rest.slice(0, colon);
+  const detail = colon < 0 ? "" : rest.slice(colon + 1);
   switch (code) {
     case "SessionNotFound":
       return hostError("SessionNotFound", `session ${id} not found`, { session_id: id });
@@ -371,7 +373,10 @@ function scriptError(error: unknown, id: string): unknown {
         ? hostError("AlreadyExists", `session ${id} already exists`, { session_id: id })
         : toolExists(id, detail);
     case "ResourceExhausted":
-      return hostError("ResourceExhausted", "too many live sessions", { session_id: id });
+      return hostError("ResourceExhausted", `too many live sessions (limit ${maxSessions})`, {
+        session_id: id,
+        max_sessions: String(maxSessions),
+      });
     default:
       return error;
   }

@@ -1,0 +1,97 @@
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { type ExecuteToolResponse, ExecuteToolResponseSchema } from "@toolbridge/protocol";
+import { hostError } from "../../errors.js";
+import type { RequestLedger } from "../types.js";
+import { type RedisConnection, script } from "./connection.js";
+import type { RedisKeys } from "./keys.js";
+
+/** KEYS: the request's record. ARGV: tool id, window ms. nil when claimed, else {tool id, outcome or nil}. */
+const CLAIM = script(`
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 't', ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return nil
+end
+return redis.call('HMGET', KEYS[1], 't', 'o')
+`);
+
+/** KEYS: the request's record. ARGV: outcome bytes, window ms. */
+const COMPLETE = script(`
+redis.call('HSET', KEYS[1], 'o', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`);
+
+const FIRST_POLL_MS = 2;
+const MAX_POLL_MS = 100;
+
+/**
+ * request_id records in Redis, so a retry that lands on another host still
+ * gets the first outcome instead of running the tool again. A record is
+ * claimed atomically when the call starts; a repeat that finds it still running
+ * polls (with backoff) until the outcome is stored, its own call is cancelled or
+ * times out, or the record goes away because the first attempt failed before the
+ * tool ran (then the repeat runs, as on one host).
+ */
+export class RedisRequestLedger implements RequestLedger {
+  private closed = false;
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keys: RedisKeys,
+  ) {}
+
+  async once(
+    sessionId: string,
+    requestId: string,
+    toolId: string,
+    windowMs: number,
+    signal: AbortSignal | undefined,
+    run: () => Promise<ExecuteToolResponse>,
+  ): Promise<ExecuteToolResponse> {
+    const key = this.keys.request(sessionId, requestId);
+    const window = String(windowMs);
+    let pollMs = FIRST_POLL_MS;
+    for (;;) {
+      const prior = (await this.redis.eval(CLAIM, [key], [toolId, window])) as [Buffer, Buffer | null] | null;
+      if (prior === null) return this.runClaimed(key, window, run);
+      const [owner, outcome] = prior;
+      if (owner.toString("utf8") !== toolId) {
+        throw hostError("InvalidArgument", `request_id ${requestId} was already used for tool ${owner}`, {
+          session_id: sessionId,
+          request_id: requestId,
+          tool_name: toolId,
+        });
+      }
+      if (outcome) return fromBinary(ExecuteToolResponseSchema, outcome);
+      if (this.closed) throw hostError("Unavailable", "host shutting down", { request_id: requestId });
+      if (signal?.aborted) throw signal.reason ?? hostError("Cancelled", "call cancelled while waiting for its first attempt");
+      await sleep(pollMs);
+      pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private async runClaimed(key: string, window: string, run: () => Promise<ExecuteToolResponse>) {
+    let outcome: ExecuteToolResponse;
+    try {
+      outcome = await run();
+    } catch (error) {
+      // Failed before the tool ran (limit, cancel, shutdown): forget it so a retry can run.
+      void this.redis.command(["DEL", key]).catch(() => {});
+      throw error;
+    }
+    // Not awaited: a repeat arriving meanwhile sees the record running and polls until this lands.
+    void this.redis
+      .eval(COMPLETE, [key], [Buffer.from(toBinary(ExecuteToolResponseSchema, outcome)), window])
+      .catch(() => this.redis.command(["DEL", key]).catch(() => {}));
+    return outcome;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
