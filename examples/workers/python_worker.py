@@ -12,7 +12,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
-from typing import AsyncIterator, Dict, List, Optional
+from typing import Any, AsyncIterator, Dict, List, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
 
@@ -30,6 +30,16 @@ async def add(a: int, b: int = 1) -> int:
         b: the second addend.
     """
     return a + b
+
+
+@tool
+async def echo(value: Any) -> Any:
+    """Returns its argument unchanged.
+
+    Args:
+        value: anything.
+    """
+    return value
 
 
 @tool
@@ -146,7 +156,7 @@ async def hoard(megabytes: int) -> int:
     Args:
         megabytes: how much more to hold.
     """
-    _hoard.append(bytes(megabytes * 1024 * 1024))
+    _hoard.append(b"x" * (megabytes * 1024 * 1024))  # written, so resident (bytes(n) would stay untouched)
     return sum(len(b) for b in _hoard) // (1024 * 1024)
 
 

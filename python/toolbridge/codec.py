@@ -517,11 +517,11 @@ class _Decoder:
             elif tag == V_LIST:
                 self.container(depth + 1)
                 e = r.len_end()
-                out = self.within(e, self.value_list, e, depth + 1)
+                out = self.within(e, self.list_body, e, depth + 1, False)
             elif tag == V_MAP:
                 self.container(depth + 1)
                 e = r.len_end()
-                out = self.within(e, self.value_map, e, depth + 1)
+                out = self.within(e, self.map_body, e, depth + 1, False)
             elif tag == V_TABLE:
                 start, e = r.span()
                 from toolbridge._table import table_to_dataframe
@@ -538,8 +538,10 @@ class _Decoder:
             raise PathError("Value has no kind")
         return out
 
-    def value_list(self, end: int, depth: int) -> list:
+    def list_body(self, end: int, depth: int, struct: bool) -> list:
+        """ValueList (struct=False) or ListValue (struct=True) body up to end."""
         r = self.r
+        element = self.struct_value if struct else self.value
         out: list = []
         while r.pos < end:
             tag = r.tag()
@@ -548,7 +550,7 @@ class _Decoder:
                 continue
             try:
                 e = r.len_end()
-                out.append(self.within(e, self.value, e, depth))
+                out.append(self.within(e, element, e, depth))
             except PathError as err:
                 err.segments.append(len(out))
                 raise
@@ -581,7 +583,9 @@ class _Decoder:
             err.segments.append(segment)
             raise
 
-    def value_map(self, end: int, depth: int) -> dict:
+    def map_body(self, end: int, depth: int, struct: bool) -> dict:
+        """ValueMap (struct=False) or Struct (struct=True) body up to end; only a
+        ValueMap entry may carry a non-string key (key_value)."""
         r = self.r
         out: dict = {}
         entry = 0
@@ -591,9 +595,9 @@ class _Decoder:
                 r.skip_unknown(tag, FIELD_1)
                 continue
             e = r.len_end()
-            key, value, key_value = self.within(e, self.entry_fields, e, True)
+            key, value, key_value = self.within(e, self.entry_fields, e, not struct)
             if key_value is None:
-                out[key] = self.entry_value(value, key, depth, False)
+                out[key] = self.entry_value(value, key, depth, struct)
             else:
                 try:
                     r.pos = key_value[0]
@@ -645,47 +649,17 @@ class _Decoder:
             elif tag == S_STRUCT:
                 self.container(depth + 1)
                 e = r.len_end()
-                out = self.within(e, self.struct, e, depth + 1)
+                out = self.within(e, self.map_body, e, depth + 1, True)
             elif tag == S_LIST:
                 self.container(depth + 1)
                 e = r.len_end()
-                out = self.within(e, self.list_value, e, depth + 1)
+                out = self.within(e, self.list_body, e, depth + 1, True)
             else:
                 r.skip_unknown(tag, STRUCT_VALUE_FIELDS)
                 continue
             seen = True
         if not seen:
             raise PathError("Value has no kind")
-        return out
-
-    def list_value(self, end: int, depth: int) -> list:
-        r = self.r
-        out: list = []
-        while r.pos < end:
-            tag = r.tag()
-            if tag != ENTRY:
-                r.skip_unknown(tag, FIELD_1)
-                continue
-            try:
-                e = r.len_end()
-                out.append(self.within(e, self.struct_value, e, depth))
-            except PathError as err:
-                err.segments.append(len(out))
-                raise
-        return out
-
-    def struct(self, end: int, depth: int) -> dict:
-        r = self.r
-        out: dict = {}
-        while r.pos < end:
-            tag = r.tag()
-            if tag != ENTRY:
-                r.skip_unknown(tag, FIELD_1)
-                continue
-            e = r.len_end()
-            key, value, _ = self.within(e, self.entry_fields, e, False)
-            out[key] = self.entry_value(value, key, depth, True)
-            r.pos = e
         return out
 
     def wrapper(self, wire_type: int, read, zero):
@@ -741,9 +715,9 @@ def _decode_top(any_value: Any, d: _Decoder):
     if name == T_VALUE:
         return d.struct_value(r.end, 0)
     if name == T_LIST:
-        return d.list_value(r.end, 1)
+        return d.list_body(r.end, 1, True)
     if name == T_STRUCT:
-        return d.struct(r.end, 1)
+        return d.map_body(r.end, 1, True)
     if name == T_TIMESTAMP:
         return read_timestamp(r, r.end)
     if name == T_TOOLBRIDGE_VALUE:

@@ -5,7 +5,7 @@ import { type ErrorInfo, errorInfoFromMetadata } from "@toolbridge/protocol";
 const passthrough = (bytes: Buffer): Buffer => bytes;
 
 export type WireOutcome =
-  | { readonly ok: true; readonly messages: number }
+  | { readonly ok: true; readonly messages: number; readonly last?: Buffer }
   | { readonly ok: false; readonly code: number; readonly details: string; readonly info: ErrorInfo | undefined };
 
 const path = (method: string) => `/toolbridge.v1.BridgeService/${method}`;
@@ -18,6 +18,8 @@ export class RawWireClient {
     this.client = new Client(address, credentials.createInsecure(), {
       "grpc.max_send_message_length": 64 * 1024 * 1024,
       "grpc.max_receive_message_length": 64 * 1024 * 1024,
+      // Its own connection, not one shared with other clients of the same address.
+      "grpc.use_local_subchannel_pool": 1,
     });
   }
 
@@ -30,7 +32,8 @@ export class RawWireClient {
         Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
         metadata,
         { deadline: Date.now() + deadlineMs },
-        (error: ServiceError | null) => resolve(error ? failed(error) : { ok: true, messages: 1 }),
+        (error: ServiceError | null, response?: Buffer) =>
+          resolve(error ? failed(error) : { ok: true, messages: 1, ...(response ? { last: response } : {}) }),
       );
     });
   }

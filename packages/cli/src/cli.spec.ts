@@ -141,13 +141,31 @@ describe("toolbridge serve --demo", () => {
     expect(results[0]?.url).toBe("https://dspy.ai/");
   });
 
-  it("call on a streaming tool prints one JSON line per chunk, bytes as base64 with a note", async () => {
+  it("call on a streaming tool prints one JSON line per chunk, bytes tagged as $bytes", async () => {
     const text = await run(["call", "stream_data", "--address", served.address, "count=3", "size=2", "encoding=text"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toBe('"aa"\n"bb"\n"cc"\n');
     const bytes = await run(["call", "stream_data", "--address", served.address, "count=2", "size=3"]);
-    expect(bytes.stdout).toBe('"AAAA"\n"AQEB"\n');
-    expect(bytes.stderr).toBe("note: $: bytes printed as base64\n");
+    expect(bytes.stdout).toBe('{"$bytes":"AAAA"}\n{"$bytes":"AQEB"}\n');
+  });
+
+  it("call reads and prints values the codec carries losslessly, in the gateway's JSON notation", async () => {
+    const value =
+      '{"big":{"$int":"9223372036854775807"},"raw":{"$bytes":"AAE="},"when":{"$ts":"2024-01-02T03:04:05Z"},"two":{"$float":"2"}}';
+    const { code, stdout } = await run(["call", "echo", "--address", served.address, `value=${value}`]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({
+      big: { $int: "9223372036854775807" },
+      raw: { $bytes: "AAE=" },
+      when: { $ts: "2024-01-02T03:04:05.000Z" },
+      two: 2,
+    });
+  });
+
+  it("call rejects an unreadable tagged value as a usage error", async () => {
+    const { code, stderr } = await run(["call", "echo", "--address", served.address, 'value={"$int":"x"}']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("argument value");
   });
 
   it("call reports a tool's error with its type and exits 1", async () => {

@@ -1,2 +1,2 @@
 export * from "./demo/index.js";
-export { type PrintableJson, toPrintableJson } from "./json-output.js";
+export { type Json, jsonFromValue, valueFromJson } from "./json-values.js";

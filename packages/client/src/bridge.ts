@@ -6,6 +6,8 @@ import {
   ToolBridgeError,
   type ToolSpec,
 } from "@toolbridge/protocol";
+import type { AgentEvent } from "./agent-events.js";
+import { Agents, type CreateAgentOptions, type CreatedAgent, type ExecuteAgentOptions } from "./agents.js";
 import { bindCallArguments, bindCallValues } from "./args.js";
 import { type BatchCall, type BatchOptions, type BatchResult, executeBatch } from "./batch.js";
 import { Connection, type ConnectionSettings } from "./connection.js";
@@ -57,7 +59,7 @@ export interface SessionSummary {
 export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
   private readonly connection: Connection;
   private current:
-    | { session: Session; tools: Tools<M>; specs: Map<string, ToolSpec>; summary: SessionSummary }
+    | { session: Session; agents: Agents; tools: Tools<M>; specs: Map<string, ToolSpec>; summary: SessionSummary }
     | undefined;
   private readonly initializeMethod;
 
@@ -96,6 +98,7 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
     Object.freeze(tools);
     this.current = {
       session: new Session(this.connection, sessionId),
+      agents: new Agents(this.connection, sessionId),
       tools: tools as Tools<M>,
       specs,
       summary: {
@@ -208,6 +211,29 @@ export class ToolBridge<M extends ToolTypeMap = ToolTypeMap> {
     const retry = { maxRetries, backoff, attemptTimeoutMs };
     if (typeof tool === "string") return this.callTool(tool, args, { ...callOptions, retry });
     return tool.call(args, { ...callOptions, retry });
+  }
+
+  /**
+   * Defines a ReAct agent over the session's tools: `"question -> answer"`
+   * (DSPy notation). FailedPrecondition, saying how to configure one, when the
+   * host runs no LLM.
+   */
+  createReactAgent(signature: string, options?: CreateAgentOptions): Promise<CreatedAgent> {
+    return this.opened().agents.create(signature, options);
+  }
+
+  /**
+   * Runs an agent on inputs keyed by its input fields, yielding `thought`,
+   * `action`, `observation`, then one `result` or `error` event (the Python
+   * client's dicts, camelCase). Call failures (unknown agent, transport,
+   * cancellation) are thrown after the events received.
+   */
+  executeAgentStreaming(
+    agentId: string,
+    inputs: Record<string, unknown>,
+    options?: ExecuteAgentOptions,
+  ): AsyncGenerator<AgentEvent, void, undefined> {
+    return this.opened().agents.execute(agentId, inputs, options);
   }
 
   /**

@@ -161,6 +161,11 @@ export class Connection {
     }
   }
 
+  /** True after close(): later calls fail with FailedPrecondition. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   close(): void {
     this.closed = true;
     this.client.close();

@@ -88,13 +88,28 @@ describe("gRPC status -> error", () => {
     expect(error).toMatchObject({ status: name, code: type, toolName: "t", grpcCode: code });
   });
 
-  it("reports grpc-js's message size refusal as message too large", () => {
-    const error = errorFromStatus(
-      serviceError(status.RESOURCE_EXHAUSTED, "Attempted to send message with a size larger than 10551296"),
-      {},
+  it.each([
+    ["send", "Attempted to send message with a size larger than 10551296"],
+    ["receive", "Received message larger than max (11534336 vs. 10551296)"],
+  ])("reports grpc-js's own %s size refusal as the host's MessageTooLarge, a ToolExecutionError", (_, details) => {
+    const local = errorFromStatus(serviceError(status.RESOURCE_EXHAUSTED, details), { toolName: "echo" });
+    const fromHost = errorFromStatus(
+      withInfo(status.RESOURCE_EXHAUSTED, { type: "MessageTooLarge", message: "request is 11 MB" }),
+      { toolName: "echo" },
     );
-    expect(error.code).toBe("MessageTooLarge");
-    expect(error.message.toLowerCase()).toContain("message too large");
+    for (const error of [local, fromHost]) {
+      expect(error).toBeInstanceOf(ToolExecutionError);
+      expect(error).not.toBeInstanceOf(ToolCommunicationError);
+      expect(error).toMatchObject({ code: "MessageTooLarge", errorType: "MessageTooLarge", toolName: "echo" });
+    }
+    expect(local.message.toLowerCase()).toContain("message too large");
+    expect(local.message).toContain(details);
+  });
+
+  it("keeps a bare RESOURCE_EXHAUSTED that is not about size a ToolCommunicationError", () => {
+    const error = errorFromStatus(serviceError(status.RESOURCE_EXHAUSTED, "too many streams"), {});
+    expect(error).toBeInstanceOf(ToolCommunicationError);
+    expect(error).toMatchObject({ code: "ResourceExhausted", status: "RESOURCE_EXHAUSTED" });
   });
 
   it("reports an unparsable response as ProtocolError", () => {

@@ -1,7 +1,9 @@
+import { create } from "@bufbuild/protobuf";
 import { type ServiceError, status } from "@grpc/grpc-js";
 import {
   ERROR_TYPES,
   type ErrorInfo,
+  ErrorInfoSchema,
   type ErrorType,
   errorInfoFromMetadata,
   isErrorType,
@@ -17,6 +19,9 @@ import {
   ToolExecutionError,
   ValidationError,
 } from "./errors.js";
+
+/** What grpc-js says when a message exceeds the channel's size limit (send: "...larger than N", receive: "...larger than max"). */
+const TOO_LARGE_MARKERS = /larger than|message too large/i;
 
 /** What the client was doing when the error happened, for the error's context. */
 export interface ErrorContext {
@@ -97,14 +102,21 @@ export function errorFromStatus(error: ServiceError, context: ErrorContext): Too
   if (error.code === status.INTERNAL && details.startsWith("Response message parsing error")) {
     return new ProtocolError(`${context.toolName ?? "host"}: undecodable response (${details})`, { cause: error });
   }
-  if (error.code === status.RESOURCE_EXHAUSTED && /larger than/i.test(details)) {
-    return new ToolCommunicationError("MessageTooLarge", name, error.code, `message too large (${details})`, {
-      toolName: context.toolName,
-      cause: error,
-    });
+  if (error.code === status.RESOURCE_EXHAUSTED && TOO_LARGE_MARKERS.test(details)) {
+    return messageTooLarge(details, context, error);
   }
   const code = BARE_STATUS_TYPES.get(error.code) ?? "InternalError";
   return new ToolCommunicationError(code, name, error.code, details, { toolName: context.toolName, cause: error });
+}
+
+/**
+ * A message over the size limit refused on this side (grpc-js's own send or
+ * receive limit): the same ToolExecutionError "MessageTooLarge" as when the
+ * host refuses it, and as the Python client raises in both cases.
+ */
+export function messageTooLarge(what: string, context: ErrorContext, cause?: unknown): ToolExecutionError {
+  const info = create(ErrorInfoSchema, { type: "MessageTooLarge", message: `message too large: ${what}` });
+  return errorFromInfo(info, context, cause);
 }
 
 export function isServiceError(error: unknown): error is ServiceError {

@@ -1,5 +1,15 @@
 // @toolbridge/client: call a toolbridge host's tools as local async functions.
 export { EncodeError, type ErrorType, ProtocolError, ToolBridgeError } from "@toolbridge/protocol";
+export type {
+  AgentActionEvent,
+  AgentErrorDetail,
+  AgentErrorEvent,
+  AgentEvent,
+  AgentObservationEvent,
+  AgentResultEvent,
+  AgentThoughtEvent,
+} from "./agent-events.js";
+export type { AgentLlmOptions, CreateAgentOptions, CreatedAgent, ExecuteAgentOptions } from "./agents.js";
 export { KeywordArguments, kwargs } from "./args.js";
 export type { BatchCall, BatchOptions, BatchResult } from "./batch.js";
 export {

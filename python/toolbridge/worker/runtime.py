@@ -111,6 +111,8 @@ class Worker:
             for task in list(self._calls.values()):
                 task.cancel()
             await self._close_channels()
+            # Drop the finished call now: grpc objects outliving their loop fail at interpreter exit.
+            self._stream = None
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Graceful stop: finish running calls (at most grace_s), then end the stream."""
@@ -200,6 +202,7 @@ class Worker:
         for channel in (self._callback_channel, self._channel):
             if channel is not None:
                 await channel.close()
+        self._callback_channel = self._channel = None
 
     # ---- calls ---------------------------------------------------------------
 

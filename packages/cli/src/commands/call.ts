@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { ToolType } from "@toolbridge/protocol";
-import { toPrintableJson } from "../json-output.js";
+import { jsonFromValue, valueFromJson } from "../json-values.js";
 import { parseCommandLine, parseKeyValues, required, UsageError } from "../usage.js";
 import { openSession } from "./session.js";
 
@@ -10,8 +10,10 @@ Calls one tool with keyword arguments and prints its result as JSON. A value
 is parsed as JSON when it is valid JSON (5, true, [1,2], {"a":1}, "\\"quoted\\""),
 otherwise taken as a string. A streaming tool prints one JSON line per chunk.
 
-Values JSON cannot hold exactly are printed as strings, with a note on stderr:
-int64 beyond 2^53 as a decimal string, bytes as base64, timestamps as ISO 8601.
+Values use the HTTP gateway's JSON notation (docs/json-values.md): plain JSON
+where it is exact, tags where it is not, in arguments and results alike:
+{"$int": "9223372036854775807"}, {"$bytes": "AAE="}, {"$ts": "2024-01-02T03:04:05Z"},
+{"$float": "2"}, {"$map": [[1, "x"]]}. Output is always valid input.
 
 Examples:
   toolbridge call calculate --address 127.0.0.1:50051 expression="2 + 2"
@@ -31,7 +33,9 @@ export async function callTool(argv: string[]): Promise<void> {
   const [toolName, ...words] = positionals;
   if (toolName === undefined) throw new UsageError('call: name the tool to call (see "toolbridge call --help")');
   const address = required("call", "address", values.address);
-  const kwargs = parseKeyValues(words);
+  const kwargs = Object.fromEntries(
+    Object.entries(parseKeyValues(words)).map(([key, json]) => [key, valueFromJson(json, key)]),
+  );
   const timeoutMs = values["timeout-ms"] === undefined ? undefined : parseTimeout(values["timeout-ms"]);
 
   const session = await openSession(address, values.session);
@@ -52,17 +56,8 @@ export async function callTool(argv: string[]): Promise<void> {
   }
 }
 
-/** Notes already shown: a stream of 1000 bytes chunks gets one "bytes printed as base64" note, not 1000. */
-const shownNotes = new Set<string>();
-
 function print(value: unknown, pretty: boolean): void {
-  const { json, notes } = toPrintableJson(value);
-  for (const note of notes) {
-    if (shownNotes.has(note)) continue;
-    shownNotes.add(note);
-    process.stderr.write(`note: ${note}\n`);
-  }
-  process.stdout.write(`${JSON.stringify(json, null, pretty ? 2 : undefined)}\n`);
+  process.stdout.write(`${JSON.stringify(jsonFromValue(value), null, pretty ? 2 : undefined)}\n`);
 }
 
 function parseTimeout(value: string): number {

@@ -3,7 +3,7 @@ import { ToolBridge } from "@toolbridge/client";
 import { createHost } from "@toolbridge/host";
 import { ToolBridgeError } from "@toolbridge/protocol";
 import { demoTools } from "../demo/index.js";
-import { toPrintableJson } from "../json-output.js";
+import { jsonFromValue } from "../json-values.js";
 import { stderrLogger } from "../logger.js";
 import { parseCommandLine } from "../usage.js";
 
@@ -84,7 +84,7 @@ function check(ok: boolean, failure: string): void {
 }
 
 function show(value: unknown): string {
-  const text = JSON.stringify(toPrintableJson(value).json);
+  const text = JSON.stringify(jsonFromValue(value));
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 

@@ -1,6 +1,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { ClientDuplexStream, Client as GrpcClient } from "@grpc/grpc-js";
+import { createLogger, errorInfoFromThrown, type ToolDefinition } from "@toolbridge/host";
 import {
   type ConnectWorkerRequest,
   ConnectWorkerRequestSchema,
@@ -9,7 +10,6 @@ import {
   ToolBridgeError,
   type WorkerInvocation,
 } from "@toolbridge/protocol";
-import { createLogger, errorInfoFromThrown, type ToolDefinition } from "@toolbridge/host";
 import type { Logger } from "pino";
 import { type ChannelSettings, createGrpcClient } from "../channel.js";
 import { Connection } from "../connection.js";
@@ -65,7 +65,8 @@ export async function serveWorker(
   options: ServeWorkerOptions = {},
 ): Promise<WorkerHandle> {
   const address = hostAddress ?? process.env[WORKER_HOST_ADDRESS_ENV];
-  if (!address) throw new ToolBridgeError("InvalidArgument", `no host address: pass one or set ${WORKER_HOST_ADDRESS_ENV}`);
+  if (!address)
+    throw new ToolBridgeError("InvalidArgument", `no host address: pass one or set ${WORKER_HOST_ADDRESS_ENV}`);
   const worker = new WorkerRuntime(address, tools, options);
   await worker.start();
   return worker;
@@ -228,7 +229,9 @@ class WorkerRuntime implements WorkerHandle {
         void this.run(body.value);
         return;
       case "cancel":
-        this.calls.get(body.value.callId)?.abort(new ToolBridgeError("Cancelled", body.value.reason || "cancelled by the host"));
+        this.calls
+          .get(body.value.callId)
+          ?.abort(new ToolBridgeError("Cancelled", body.value.reason || "cancelled by the host"));
         this.calls.delete(body.value.callId);
         return;
       case "drain":
@@ -254,7 +257,13 @@ class WorkerRuntime implements WorkerHandle {
       const tool = this.tools.get(toolName);
       if (!tool) throw new ToolBridgeError("ToolNotFound", `worker ${this.workerId} has no tool ${toolName}`);
       const ctx = new WorkerCallContext(
-        { sessionId: invocation.sessionId, requestId: invocation.requestId, toolName, deadline, context: invocation.context },
+        {
+          sessionId: invocation.sessionId,
+          requestId: invocation.requestId,
+          toolName,
+          deadline,
+          context: invocation.context,
+        },
         controller.signal,
         () => this.callbackConnection(),
         this.logger,
@@ -286,7 +295,9 @@ class WorkerRuntime implements WorkerHandle {
     try {
       for await (const data of chunks) {
         if (signal.aborted) return;
-        if (!this.send({ case: "chunk", value: { callId, sequence: sequence++, content: { case: "data", value: data } } })) {
+        if (
+          !this.send({ case: "chunk", value: { callId, sequence: sequence++, content: { case: "data", value: data } } })
+        ) {
           await new Promise<void>((resolve) => {
             const done = () => {
               this.stream.off("drain", done);
@@ -304,7 +315,8 @@ class WorkerRuntime implements WorkerHandle {
       this.send({ case: "chunk", value: { callId, sequence, content: { case: "error", value: info } } });
       return;
     }
-    if (!signal.aborted) this.send({ case: "chunk", value: { callId, sequence, content: { case: "complete", value: true } } });
+    if (!signal.aborted)
+      this.send({ case: "chunk", value: { callId, sequence, content: { case: "complete", value: true } } });
   }
 
   private fail(callId: string, invocation: WorkerInvocation, info: ErrorInfo, started: number): void {
@@ -312,7 +324,10 @@ class WorkerRuntime implements WorkerHandle {
       this.send({ case: "chunk", value: { callId, sequence: 0n, content: { case: "error", value: info } } });
       return;
     }
-    this.send({ case: "result", value: { callId, success: false, error: info, durationMs: performance.now() - started } });
+    this.send({
+      case: "result",
+      value: { callId, success: false, error: info, durationMs: performance.now() - started },
+    });
   }
 
   private callbackConnection(): Connection {

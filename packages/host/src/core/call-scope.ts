@@ -8,6 +8,8 @@ export interface CallContext {
   readonly deadlineMs: number;
   /** Authenticated caller, when the transport knows one. */
   readonly principal?: string;
+  /** Id of the host that forwarded this call here (cluster); it already applied idempotency and rate limits. */
+  readonly forwardedBy?: string;
   /**
    * Optional cheaper way to hear about a cancel than listening on `signal`
    * (AbortSignal listeners cost ~10 µs each in Node 20, too much per call).

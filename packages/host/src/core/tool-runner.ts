@@ -52,6 +52,8 @@ export interface ToolRunnerOptions {
   sessionMaxConcurrentCalls: number;
   /** Calls waiting for a slot before ResourceExhausted (per tool or session limit). */
   maxQueuedCalls: number;
+  /** Finds a tool this host lacks (another host's, in a cluster); absent: ToolNotFound. */
+  resolveRemote?: (sessionId: string, toolId: string) => Promise<ToolExecutor | undefined>;
 }
 
 /** The parts of a unary call shared by ExecuteToolRequest and BatchItem. */
@@ -104,21 +106,28 @@ export class ToolRunner {
   /** Runs one unary call, or returns the first outcome of a repeated request_id. */
   execute(session: SessionState, req: CallRequest, cc: CallContext): Promise<ExecuteToolResponse> {
     if (req.requestId === "") return this.run(session, req, randomUUID(), cc);
+    // A call another host forwarded here was deduplicated there.
+    if (cc.forwardedBy !== undefined) return this.run(session, req, req.requestId, cc);
     const prior = this.idempotency.lookup(session.id, req.requestId, req.toolId);
     if (prior) return prior;
-    const outcome = this.run(session, req, req.requestId, cc);
+    const shared = this.options.store.requests;
+    const run = () => this.run(session, req, req.requestId, cc);
+    const outcome = shared
+      ? shared.once(session.id, req.requestId, req.toolId, this.options.idempotencyWindowMs, () => cc.signal.aborted, run)
+      : run();
     this.idempotency.remember(session.id, req.requestId, req.toolId, outcome);
     return outcome;
   }
 
   private async run(session: SessionState, req: CallRequest, requestId: string, cc: CallContext) {
     this.checkAccepting();
-    const executor = this.options.registry.resolve(session.id, req.toolId);
+    const executor =
+      this.options.registry.resolve(session.id, req.toolId) ?? (await this.remoteTool(session.id, req.toolId, cc));
     if (!executor) return failedResponse(toolNotFound(req.toolId, session.id, requestId), requestId, 0, 0);
     const name = executor.spec.name;
     const runtime = this.runtimeOf(session);
     const tool = this.toolRuntimeOf(executor);
-    checkRate(runtime, tool, session.id, name, requestId);
+    await this.checkRate(runtime, tool, session.id, name, requestId, cc);
     const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, false);
     let errorType = "";
     let queuedMs = 0;
@@ -178,7 +187,8 @@ export class ToolRunner {
     this.checkAccepting();
     const requestId = req.requestId || randomUUID();
     const streamId = req.streamId || randomUUID();
-    const executor = this.options.registry.resolve(session.id, req.toolId);
+    const executor =
+      this.options.registry.resolve(session.id, req.toolId) ?? (await this.remoteTool(session.id, req.toolId, cc));
     if (!executor) {
       yield errorChunk(streamId, 0n, toolNotFound(req.toolId, session.id, requestId));
       return;
@@ -186,7 +196,7 @@ export class ToolRunner {
     const name = executor.spec.name;
     const runtime = this.runtimeOf(session);
     const tool = this.toolRuntimeOf(executor);
-    checkRate(runtime, tool, session.id, name, requestId);
+    await this.checkRate(runtime, tool, session.id, name, requestId, cc);
     const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, true);
     let held = 0;
     let queuedMs = 0;
@@ -373,6 +383,33 @@ export class ToolRunner {
 
   get activeCalls(): number {
     return this.active.size;
+  }
+
+  /** Limits are charged where a call arrives: a forwarded call was charged on the host that forwarded it. */
+  private async checkRate(
+    runtime: SessionRuntime,
+    tool: ToolRuntime,
+    sessionId: string,
+    name: string,
+    requestId: string,
+    cc: CallContext,
+  ): Promise<void> {
+    if (cc.forwardedBy !== undefined) return;
+    const shared = this.options.store.rateLimits;
+    if (!shared) return checkRate(runtime, tool, sessionId, name, requestId);
+    // Buckets shared by every host using the store: the local ones only say which limits apply.
+    const session = runtime.bucket;
+    const wait = session ? await shared.take(`s:${sessionId}`, session.perMinute, session.capacity) : 0;
+    if (wait > 0) throw rateLimited(`session ${sessionId}`, wait, sessionId, name, requestId);
+    const own = tool.bucket;
+    const toolWait = own ? await shared.take(`t:${name}`, own.perMinute, own.capacity) : 0;
+    if (toolWait > 0) throw rateLimited(`tool ${name}`, toolWait, sessionId, name, requestId);
+  }
+
+  /** A tool another host serves, unless this call was itself forwarded (no second hop). */
+  private remoteTool(sessionId: string, toolId: string, cc: CallContext): Promise<ToolExecutor | undefined> | undefined {
+    if (cc.forwardedBy !== undefined || !this.options.resolveRemote) return undefined;
+    return this.options.resolveRemote(sessionId, toolId);
   }
 
   private checkAccepting(): void {

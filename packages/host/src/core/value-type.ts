@@ -1,6 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { ValueSchema } from "@toolbridge/protocol";
+import { hostError } from "../errors.js";
 
 const WRAPPER_TYPES: Record<string, string> = {
   "google.protobuf.StringValue": "str",
@@ -41,8 +42,17 @@ export function inferValueType(value: Any): string {
   const known = WRAPPER_TYPES[typeName];
   if (known) return known;
   if (typeName === "toolbridge.v1.Value") {
-    const kind = fromBinary(ValueSchema, value.value).kind.case;
+    const kind = valueKind(value);
     return kind ? (VALUE_KINDS[kind] ?? "any") : "none";
   }
   return "any";
+}
+
+/** The caller sent these bytes: undecodable (garbled, nested past protobuf's depth limit) is their error, not ours. */
+function valueKind(value: Any): string | undefined {
+  try {
+    return fromBinary(ValueSchema, value.value).kind.case;
+  } catch (error) {
+    throw hostError("InvalidArgument", `value is not a valid toolbridge.v1.Value: ${(error as Error).message}`);
+  }
 }

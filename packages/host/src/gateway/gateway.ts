@@ -76,14 +76,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   app.setNotFoundHandler((request, reply) => {
     sendProblem(
       reply,
-      problem({ errorType: "InvalidArgument", message: `no route ${request.method} ${request.url}`, status: 404 }),
+      problem(
+        { errorType: "InvalidArgument", message: `no route ${request.method} ${request.url}`, status: 404 },
+        request.url,
+      ),
     );
   });
   const deps: GatewayDeps = {
     core: options.core,
     metrics: options.metrics,
-    logger,
-    maxMessageBytes: options.maxMessageBytes,
     version: options.version,
   };
   for (const route of gatewayRoutes(deps)) {

@@ -1,16 +1,13 @@
 import type { FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
-import type { Logger } from "pino";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { HostMetrics } from "../observability/metrics.js";
 import type { MessageSchemas } from "./message-schema.js";
 import type { JsonSchema } from "./schemas.js";
 
-/** What the routes need from the host: the service layer, its metrics and limits. */
+/** What the routes need from the host: the service layer and its metrics. */
 export interface GatewayDeps {
   readonly core: BridgeCore;
   readonly metrics: HostMetrics;
-  readonly logger: Logger;
-  readonly maxMessageBytes: number;
   readonly version: string;
 }
 

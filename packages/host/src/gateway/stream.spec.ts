@@ -110,4 +110,30 @@ describe("GET|POST /api/sessions/:id/tools/:tool/stream", () => {
     expect(await aborted.promise).toContain("cancelled");
     await finished.promise;
   });
+
+  it("ends open streams with an Unavailable error line when the host shuts down", async () => {
+    const other = await startGatewayHost({
+      tools: [
+        defineTool({
+          name: "forever",
+          input: z.object({}),
+          async *handler(_args, ctx) {
+            yield "first";
+            await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+          },
+        }),
+      ],
+    });
+    const session = await other.session();
+    const res = await fetch(`${other.url}/api/sessions/${session}/tools/forever/stream`);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    const closing = other.stop();
+    let rest = "";
+    for (let part = await reader.read(); !part.done; part = await reader.read())
+      rest += new TextDecoder().decode(part.value);
+    await closing;
+    const last = JSON.parse(rest.trim().split("\n").at(-1) as string);
+    expect(last).toMatchObject({ type: "error", error: { error_type: "Unavailable", status: 503 } });
+  });
 });

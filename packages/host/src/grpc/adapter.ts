@@ -9,7 +9,7 @@ import {
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { CallContext } from "../core/call-scope.js";
 import { hostError } from "../errors.js";
-import { OversizedRequest } from "./message-limit.js";
+import { OversizedRequest, UndecodableRequest } from "./message-limit.js";
 import { toGrpcStatus } from "./status.js";
 
 export interface GrpcAdapterOptions {
@@ -70,7 +70,7 @@ export class GrpcAdapter {
     const debug = this.options.debug;
     return (call: ServerUnaryCall<unknown, Res>, callback: sendUnaryData<Res>) => {
       const request = call.request;
-      if (request instanceof OversizedRequest) {
+      if (request instanceof OversizedRequest || request instanceof UndecodableRequest) {
         callback(toGrpcStatus(request.toError(), debug));
         return;
       }
@@ -94,7 +94,7 @@ export class GrpcAdapter {
   ) {
     return (call: ServerWritableStream<unknown, Res>) => {
       const request = call.request;
-      if (request instanceof OversizedRequest) {
+      if (request instanceof OversizedRequest || request instanceof UndecodableRequest) {
         call.emit("error", toGrpcStatus(request.toError(), this.options.debug));
         return;
       }

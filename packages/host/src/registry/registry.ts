@@ -11,9 +11,17 @@ import type { ToolExecutor } from "./types.js";
 export class ToolRegistry {
   private readonly global = new Map<string, ToolExecutor>();
   private readonly sessions = new Map<string, Map<string, ToolExecutor>>();
+  private readonly listeners = new Set<(change: RegistryChange) => void>();
+
+  /** Hears every tool added or removed (a cluster advertises this host's tools to the others). */
+  onChange(listener: (change: RegistryChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   registerGlobal(executor: ToolExecutor): void {
     add(this.global, executor, "the host");
+    this.emit("added", "", executor.spec);
   }
 
   unregisterGlobal(name: string): boolean {
@@ -21,6 +29,7 @@ export class ToolRegistry {
     if (!executor) return false;
     this.global.delete(executor.spec.name);
     this.global.delete(executor.spec.toolId);
+    this.emit("removed", "", executor.spec);
     return true;
   }
 
@@ -42,6 +51,7 @@ export class ToolRegistry {
       };
       add(tools, sessionExecutor, `session ${sessionId}`);
       bound.push(sessionExecutor);
+      this.emit("added", sessionId, spec);
     }
     return bound;
   }
@@ -57,6 +67,7 @@ export class ToolRegistry {
       tools.delete(executor.spec.name);
       tools.delete(executor.spec.toolId);
       removed++;
+      this.emit("removed", sessionId, executor.spec);
     }
     return removed;
   }
@@ -82,12 +93,26 @@ export class ToolRegistry {
     return [...own, ...this.globalSpecs().filter((s) => !shadowed.has(s.name))];
   }
 
+  private emit(kind: RegistryChange["kind"], sessionId: string, spec: ToolSpec): void {
+    for (const listener of this.listeners) listener({ kind, sessionId, spec });
+  }
+
   /** Forgets a session's tools; returns how many there were. */
   dropSession(sessionId: string): number {
     const tools = this.sessions.get(sessionId);
     this.sessions.delete(sessionId);
-    return tools ? unique(tools).length : 0;
+    if (!tools) return 0;
+    const dropped = unique(tools);
+    for (const executor of dropped) this.emit("removed", sessionId, executor.spec);
+    return dropped.length;
   }
+}
+
+/** A tool added to or removed from this host; sessionId is "" for a global tool. */
+export interface RegistryChange {
+  readonly kind: "added" | "removed";
+  readonly sessionId: string;
+  readonly spec: ToolSpec;
 }
 
 function add(map: Map<string, ToolExecutor>, executor: ToolExecutor, owner: string): void {

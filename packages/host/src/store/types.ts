@@ -80,7 +80,7 @@ export interface RequestLedger {
     requestId: string,
     toolId: string,
     windowMs: number,
-    signal: AbortSignal | undefined,
+    cancelled: () => boolean,
     run: () => Promise<ExecuteToolResponse>,
   ): Promise<ExecuteToolResponse>;
 }

@@ -128,11 +128,10 @@ export class WorkerConnection {
     this.pending.set(callId, { kind: "stream", tool, queue, expected: 0n });
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener("abort", onAbort, { once: true });
-    const connection = this;
     return {
       next: async () => {
         const result = await queue.next();
-        if (queue.size < CHUNK_HIGH_WATER / 2) connection.unblock(callId);
+        if (queue.size < CHUNK_HIGH_WATER / 2) this.unblock(callId);
         return result;
       },
       return: () => queue.return(),
@@ -173,7 +172,10 @@ export class WorkerConnection {
     if (chunk.sequence !== pending.expected) {
       this.pending.delete(chunk.callId);
       pending.queue.fail(
-        this.protocolError(`chunk ${chunk.sequence} of ${pending.tool} arrived where ${pending.expected} was due`, pending.tool),
+        this.protocolError(
+          `chunk ${chunk.sequence} of ${pending.tool} arrived where ${pending.expected} was due`,
+          pending.tool,
+        ),
       );
       return;
     }

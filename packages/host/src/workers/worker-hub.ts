@@ -90,8 +90,7 @@ export class WorkerHub {
   }
 
   /** ConnectWorker, for the gRPC adapter. */
-  readonly handler: handleBidiStreamingCall<unknown, unknown> = (call) =>
-    this.accept(call as unknown as WorkerStream);
+  readonly handler: handleBidiStreamingCall<unknown, unknown> = (call) => this.accept(call as unknown as WorkerStream);
 
   get workerCount(): number {
     return this.connections.size;
@@ -382,7 +381,8 @@ export class WorkerHub {
     for (const executor of tools?.values() ?? []) {
       for (const set of this.served.values()) set.delete(executor);
     }
-    if (this.options.sessionAffinity) for (const executor of this.globalTools.values()) executor.forgetSession(sessionId);
+    if (this.options.sessionAffinity)
+      for (const executor of this.globalTools.values()) executor.forgetSession(sessionId);
   }
 }
 

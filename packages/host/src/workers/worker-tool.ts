@@ -70,9 +70,11 @@ export class WorkerToolExecutor implements ToolExecutor {
     let lost: unknown;
     for (;;) {
       const replica = await this.pick(ctx, tried, lost);
+      const result = replica.invoke(this.spec.name, call, ctx);
+      // After the invocation went out: a drain this may trigger must come after it.
       this.options.onRouted(replica, this.spec.name);
       try {
-        const value = await replica.invoke(this.spec.name, call, ctx);
+        const value = await result;
         this.options.onFinished(replica, this.spec.name, "");
         return value;
       } catch (error) {
@@ -89,8 +91,8 @@ export class WorkerToolExecutor implements ToolExecutor {
     let lost: unknown;
     for (;;) {
       const replica = await this.pick(ctx, tried, lost);
-      this.options.onRouted(replica, this.spec.name);
       const chunks = replica.invokeStream(this.spec.name, call, ctx);
+      this.options.onRouted(replica, this.spec.name);
       let delivered = false;
       let outcome = "";
       try {
@@ -146,7 +148,8 @@ export class WorkerToolExecutor implements ToolExecutor {
       const replica = this.replicas[(start + i) % n] as WorkerConnection;
       if (!replica.available || tried.has(replica)) continue;
       // A replica at its declared concurrency is a last resort.
-      const load = replica.inFlight + (replica.maxConcurrency > 0 && replica.inFlight >= replica.maxConcurrency ? n * 1e6 : 0);
+      const load =
+        replica.inFlight + (replica.maxConcurrency > 0 && replica.inFlight >= replica.maxConcurrency ? n * 1e6 : 0);
       if (load < bestLoad) {
         best = replica;
         bestLoad = load;

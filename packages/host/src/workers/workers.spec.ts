@@ -5,7 +5,6 @@ import { ToolBridge, type ToolBridgeError } from "@toolbridge/client";
 import { ToolLocation } from "@toolbridge/protocol";
 import { isProcessAlive, startProcess, waitFor } from "@toolbridge/testkit";
 import { afterEach, describe, expect, test } from "vitest";
-// biome-ignore lint/correctness/noUnresolvedImports: plain-JS example module, typed loosely on purpose
 import { countingTools } from "../../../../examples/workers/counting_tools.mjs";
 import { createHost, type Host, type HostOptions } from "../host.js";
 import type { WorkerConfig } from "./config.js";
@@ -120,9 +119,13 @@ describe("a Python worker's tools, through the host", () => {
     const host = await startHost({ workers: [python({ count: 2 })], workerOptions: { sessionAffinity: true } });
     const owner = await connect(host, "py-owner");
     const other = await connect(host, "py-other");
-    const sessionWorker = await startProcess("/usr/bin/python3", [pythonWorker, host.address, "--session", "py-owner", "--id", "scoped"], {
-      readyPattern: /ready: \d+ tools/,
-    });
+    const sessionWorker = await startProcess(
+      "/usr/bin/python3",
+      [pythonWorker, host.address, "--session", "py-owner", "--id", "scoped"],
+      {
+        readyPattern: /ready: \d+ tools/,
+      },
+    );
     open.push({ close: () => sessionWorker.stop() });
     // The session worker shadows the global tools in its session only.
     expect((await owner.session.tools()).filter((t) => t.name === "whoami")[0]?.sessionId).toBe("py-owner");
@@ -197,7 +200,7 @@ describe("worker death and supervision", () => {
 
   test("recycling by RSS and by TTL", async () => {
     const host = await startHost({
-      workers: [python({ name: "rss", maxRssBytes: 150 * 1024 * 1024 }), python({ name: "ttl", ttlMs: 1_000 })],
+      workers: [python({ name: "rss", maxRssBytes: 100 * 1024 * 1024 }), python({ name: "ttl", ttlMs: 1_000 })],
       workerOptions: { heartbeatIntervalMs: 200 },
     });
     const ttlPid = host.workers.hub.worker("ttl-0")?.hello.pid as number;
@@ -207,7 +210,10 @@ describe("worker death and supervision", () => {
     const rss = host.workers.hub.worker("rss-0");
     const bridge = await connect(host, "py-rss");
     // Which replica answers does not matter: only the rss worker has a limit to break.
-    while (!rss?.draining && !rss?.closed) await bridge.callTool("hoard", { megabytes: 100 });
+    for (let i = 0; i < 8 && !rss?.draining && !rss?.closed; i++) {
+      await bridge.callTool("hoard", { megabytes: 60 });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await waitFor(() => host.workers.hub.worker("rss-0.2"), { timeoutMs: 5_000, message: "RSS replacement" });
   });
 
@@ -257,4 +263,3 @@ describe("a TypeScript worker", () => {
     await waitFor(async () => (await bridge.callTool("cancelled_count")) === 1, { message: "sleep_ms cancelled" });
   });
 });
-

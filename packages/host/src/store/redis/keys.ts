@@ -11,10 +11,29 @@ export class RedisKeys {
     this.ended = `${prefix}ended`;
   }
 
-  /** The seven keys every per-session script takes, in the order scripts.ts expects. */
+  /** The keys every per-session script takes, in the order scripts.ts expects. */
   session(id: string): string[] {
     const base = `${this.prefix}s:{${id}}`;
-    return [base, `${base}:tools`, `${base}:ids`, `${base}:vars`, `${base}:vers`, `${base}:tomb`, this.live];
+    return [
+      base,
+      `${base}:tools`,
+      `${base}:ids`,
+      `${base}:vars`,
+      `${base}:vers`,
+      `${base}:tomb`,
+      this.live,
+      `${base}:owners`,
+    ];
+  }
+
+  /** Heartbeat key of a cluster host (its gRPC address while it lives). */
+  host(hostId: string): string {
+    return `${this.prefix}host:${hostId}`;
+  }
+
+  /** Hosts serving a global tool: host id -> ToolSpec bytes. */
+  globalOwners(tool: string): string {
+    return `${this.prefix}own:${tool}`;
   }
 
   /** Channel of a session's variable changes. */

@@ -46,7 +46,7 @@ export class RedisRequestLedger implements RequestLedger {
     requestId: string,
     toolId: string,
     windowMs: number,
-    signal: AbortSignal | undefined,
+    cancelled: () => boolean,
     run: () => Promise<ExecuteToolResponse>,
   ): Promise<ExecuteToolResponse> {
     const key = this.keys.request(sessionId, requestId);
@@ -65,7 +65,12 @@ export class RedisRequestLedger implements RequestLedger {
       }
       if (outcome) return fromBinary(ExecuteToolResponseSchema, outcome);
       if (this.closed) throw hostError("Unavailable", "host shutting down", { request_id: requestId });
-      if (signal?.aborted) throw signal.reason ?? hostError("Cancelled", "call cancelled while waiting for its first attempt");
+      if (cancelled()) {
+        throw hostError("Cancelled", "call cancelled while waiting for the outcome of its first attempt", {
+          session_id: sessionId,
+          request_id: requestId,
+        });
+      }
       await sleep(pollMs);
       pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
     }

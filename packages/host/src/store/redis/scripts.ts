@@ -8,12 +8,12 @@ import { type Script, script } from "./connection.js";
  * Shared head of every per-session script.
  * KEYS: session hash, tools (name -> spec), tool ids (id -> name), variables
  * (name -> Variable), versions (name -> n), tombstone, live-session index (zset
- * of id -> idle deadline). ARGV: session id, tombstone TTL, session-ended
+ * of id -> idle deadline), tool owners (name -> id of the host that runs it). ARGV: session id, tombstone TTL, session-ended
  * channel, origin (the store instance, so it can skip its own cleanup notices),
  * key grace ms, then the script's own arguments from ARGV[6].
  */
 const HEAD = `
-local K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS, K_TOMB, K_LIVE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS, K_TOMB, K_LIVE, K_OWN = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local SID, TOMB_TTL, ENDED, ORIGIN, GRACE = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], tonumber(ARGV[5])
 local clock = redis.call('TIME')
 local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -21,7 +21,7 @@ local NOW = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 -- Ends the session: frees everything, leaves a tombstone (SessionExpired, not
 -- SessionNotFound, for a while) and tells every host.
 local function finish(reason, origin)
-  redis.call('DEL', K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS)
+  redis.call('DEL', K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS, K_OWN)
   redis.call('SET', K_TOMB, '1', 'PX', TOMB_TTL)
   redis.call('ZREM', K_LIVE, SID)
   redis.call('PUBLISH', ENDED, reason .. '|' .. origin .. '|' .. SID)
@@ -48,7 +48,7 @@ end
 local function touch()
   local ttl = tonumber(redis.call('HGET', K_SESS, 'ttl'))
   redis.call('HSET', K_SESS, 'lastActiveAt', NOW)
-  for _, k in ipairs({K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS}) do redis.call('PEXPIRE', k, ttl + GRACE) end
+  for _, k in ipairs({K_SESS, K_TOOLS, K_IDS, K_VARS, K_VERS, K_OWN}) do redis.call('PEXPIRE', k, ttl + GRACE) end
   redis.call('ZADD', K_LIVE, NOW + ttl, SID)
 end
 
@@ -72,7 +72,7 @@ elseif redis.call('ZSCORE', K_LIVE, SID) then
   finish('expired', '')
 end
 if redis.call('ZCOUNT', K_LIVE, NOW, '+inf') >= max then return redis.error_reply('TB:ResourceExhausted') end
-redis.call('DEL', K_TOOLS, K_IDS, K_VARS, K_VERS, K_TOMB)
+redis.call('DEL', K_TOOLS, K_IDS, K_VARS, K_VERS, K_TOMB, K_OWN)
 redis.call('HSET', K_SESS, 'meta', ARGV[8], 'owner', ARGV[9], 'config', ARGV[10],
   'createdAt', NOW, 'lastActiveAt', NOW, 'ttl', ttl, 'seq', 0)
 redis.call('PEXPIRE', K_SESS, ttl + GRACE)
@@ -96,16 +96,17 @@ finish('cleanup', ORIGIN)
 return counts
 `);
 
-/** ARGV[6..]: triples of name, tool id, ToolSpec bytes. */
+/** ARGV[6..]: id of the host that runs the tools ("" = unrecorded), then triples of name, tool id, ToolSpec bytes. */
 export const REGISTER_TOOLS = sessionScript(`
 local err = dead()
 if err then return err end
-for i = 6, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   if redis.call('HEXISTS', K_TOOLS, ARGV[i]) == 1 then return redis.error_reply('TB:AlreadyExists:' .. ARGV[i]) end
 end
-for i = 6, #ARGV, 3 do
+for i = 7, #ARGV, 3 do
   redis.call('HSET', K_TOOLS, ARGV[i], ARGV[i + 2])
   if ARGV[i + 1] ~= '' then redis.call('HSET', K_IDS, ARGV[i + 1], ARGV[i]) end
+  if ARGV[6] ~= '' then redis.call('HSET', K_OWN, ARGV[i], ARGV[6]) end
 end
 touch()
 return #ARGV
@@ -119,6 +120,7 @@ local removed = 0
 local ids = redis.call('HGETALL', K_IDS)
 for i = 6, #ARGV do
   if redis.call('HDEL', K_TOOLS, ARGV[i]) == 1 then removed = removed + 1 end
+  redis.call('HDEL', K_OWN, ARGV[i])
   for j = 1, #ids, 2 do
     if ids[j + 1] == ARGV[i] then redis.call('HDEL', K_IDS, ids[j]) end
   end
@@ -220,7 +222,7 @@ local prefix, tombTtl, ended = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, sid in ipairs(ids) do
   local base = prefix .. 's:{' .. sid .. '}'
-  redis.call('DEL', base, base .. ':tools', base .. ':ids', base .. ':vars', base .. ':vers')
+  redis.call('DEL', base, base .. ':tools', base .. ':ids', base .. ':vars', base .. ':vers', base .. ':owners')
   redis.call('SET', base .. ':tomb', '1', 'PX', tombTtl)
   redis.call('ZREM', KEYS[1], sid)
   redis.call('PUBLISH', ended, 'expired||' .. sid)

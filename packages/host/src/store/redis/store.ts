@@ -74,7 +74,12 @@ interface Fixed {
 export class RedisSessionStore implements SessionStore {
   readonly requests: RedisRequestLedger;
   readonly rateLimits: RedisRateLimits;
-  private readonly keys: RedisKeys;
+  readonly keys: RedisKeys;
+  /**
+   * Id of the host using this store, recorded as the owner of the session
+   * tools it registers so other hosts can forward calls to it ("" = not in a cluster).
+   */
+  hostId = "";
   private readonly origin = randomUUID();
   private readonly listeners = new Set<(id: string, reason: SessionEndReason) => void>();
   private readonly fixed = new Map<string, Fixed>();
@@ -86,7 +91,8 @@ export class RedisSessionStore implements SessionStore {
   private closed = false;
 
   private constructor(
-    private readonly redis: RedisConnection,
+    /** The command connection, shared with the cluster directory. */
+    readonly redis: RedisConnection,
     private readonly sub: RedisConnection,
     options: RedisSessionStoreOptions,
   ) {
@@ -167,7 +173,7 @@ export class RedisSessionStore implements SessionStore {
 
   async registerTools(id: string, specs: readonly ToolSpec[]): Promise<void> {
     const seen = new Set<string>();
-    const args: (string | Buffer)[] = [];
+    const args: (string | Buffer)[] = [this.hostId];
     for (const spec of specs) {
       if (seen.has(spec.name)) throw toolExists(id, spec.name);
       seen.add(spec.name);
@@ -327,7 +333,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private conflictOf(error: unknown, id: string, name: string, expected: bigint): unknown {
-    const match = error instanceof Error ? /^TB:Conflict:(\d+)/.exec(error.message) : null;
+    const match = error instanceof Error ? /^(?:ERR )?TB:Conflict:(\d+)/.exec(error.message) : null;
     return match ? conflict(id, name, expected, match[1] as string) : error;
   }
 
@@ -357,7 +363,7 @@ function toolExists(id: string, name: string) {
 
 /** Errors scripts raise on purpose ("TB:<code>[:<detail>]") as ToolBridgeErrors. */
 function scriptError(error: unknown, id: string, maxSessions: number): unknown {
-  const message = error instanceof Error ? error.message : "";
+  const message = error instanceof Error ? error.message.replace(/^ERR /, "") : "";
   if (!message.startsWith("TB:")) return error;
   const rest = message.slice(3);
   const colon = rest.indexOf(":");
