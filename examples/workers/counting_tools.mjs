@@ -1,6 +1,7 @@
 // Host tools the worker examples and tests call back into: a per-session counter
 // (proves how often a worker tool really completed), the budget a nested call
-// receives, and a sleep that reports whether it was cancelled.
+// receives, a sleep that reports whether it was cancelled, and an echo (the
+// host-local baseline of measure-overhead.mjs).
 import { defineTool } from "@toolbridge/host";
 import { z } from "zod";
 
@@ -17,6 +18,12 @@ export function countingTools() {
         counts.set(id, (counts.get(id) ?? 0) + 1);
         return counts.get(id);
       },
+    }),
+    defineTool({
+      name: "host_echo",
+      description: "Returns its argument.",
+      input: z.object({ value: z.unknown() }),
+      handler: ({ value }) => value,
     }),
     defineTool({
       name: "counter_get",

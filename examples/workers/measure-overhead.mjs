@@ -1,34 +1,39 @@
-// What the extra hop to a worker costs: p50 of ~2000 sequential calls of a
-// host-local echo tool vs the same echo served by a TypeScript worker and by a
-// Python worker, all through the TypeScript client, in one run.
+// What the extra hop to a worker costs. A host runs as its own process
+// (supervised_host.mjs) with one TypeScript and one Python worker; this process
+// is the client. p50 of ~2000 sequential calls of the host-local `host_echo`
+// against the same echo served by each worker, and the ratio (goal <= 2x: the
+// worker call is client -> host -> worker, the local one client -> host).
 //   node --import ./packages/host/src/workers/testing/register.mjs examples/workers/measure-overhead.mjs [calls]
-// (or plain `node` after `npm run build`). Goal: worker p50 <= 2x host-local p50.
+// (or plain `node` after `npm run build`).
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { ToolBridge } from "@toolbridge/client";
-import { createHost, defineTool } from "@toolbridge/host";
-import { z } from "zod";
 
 const calls = Number(process.argv[2] ?? 2000);
 const here = new URL(".", import.meta.url).pathname;
-const loader = new URL("../../packages/host/src/workers/testing/register.mjs", import.meta.url).pathname;
-const fromSource = process.execArgv.some((arg) => arg.includes("register.mjs"));
+const loader = process.execArgv.includes("--import") ? ["--import", process.execArgv[process.execArgv.indexOf("--import") + 1]] : [];
 
-const host = await createHost({
-  port: 0,
-  logLevel: "silent",
-  tools: [defineTool({ name: "local_echo", input: z.object({ value: z.unknown() }), handler: ({ value }) => value })],
+const config = {
   workers: [
     { command: "/usr/bin/python3", args: [`${here}python_worker.py`], name: "py" },
-    {
-      command: process.execPath,
-      args: [...(fromSource ? ["--import", loader] : []), `${here}ts_worker.mjs`],
-      name: "ts",
-    },
+    { command: process.execPath, args: [...loader, `${here}ts_worker.mjs`], name: "ts" },
   ],
+};
+const host = spawn(process.execPath, [...loader, `${here}supervised_host.mjs`, JSON.stringify(config)], {
+  stdio: ["ignore", "pipe", "inherit"],
 });
-const bridge = new ToolBridge(host.address, { retry: false });
-await bridge.initialize("measure-overhead");
+const address = await new Promise((resolve, reject) => {
+  let listening = "";
+  createInterface({ input: host.stdout }).on("line", (line) => {
+    if (line.startsWith("toolbridge listening on ")) listening = line.split(" ").at(-1);
+    if (line.startsWith("worker pids: ")) resolve(listening);
+  });
+  host.once("exit", (code) => reject(new Error(`host exited (${code}) before its workers were ready`)));
+});
 
-const targets = { "host-local": "local_echo", "ts worker": "ts_echo", "python worker": "echo" };
+const bridge = new ToolBridge(address, { retry: false });
+await bridge.initialize("measure-overhead");
+const targets = { "host-local": "host_echo", "ts worker": "ts_echo", "python worker": "echo" };
 const samples = Object.fromEntries(Object.keys(targets).map((k) => [k, []]));
 const payload = { value: { id: 7, name: "x", tags: ["a", "b"] } };
 
@@ -45,20 +50,20 @@ for (let done = 0; done < calls; done += round) {
   }
 }
 
-const p = (values, q) => {
+const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 };
-const base = p(samples["host-local"], 0.5);
+const base = quantile(samples["host-local"], 0.5);
 const report = {};
 for (const [label, values] of Object.entries(samples)) {
   report[label] = {
     calls: values.length,
-    p50_ms: Number(p(values, 0.5).toFixed(3)),
-    p99_ms: Number(p(values, 0.99).toFixed(3)),
-    p50_ratio_vs_host_local: Number((p(values, 0.5) / base).toFixed(2)),
+    p50_ms: Number(quantile(values, 0.5).toFixed(3)),
+    p99_ms: Number(quantile(values, 0.99).toFixed(3)),
+    p50_ratio_vs_host_local: Number((quantile(values, 0.5) / base).toFixed(2)),
   };
 }
 console.log(JSON.stringify(report, null, 2));
 await bridge.close();
-await host.close({ graceMs: 2_000 });
+host.kill("SIGTERM");

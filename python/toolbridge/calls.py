@@ -57,6 +57,31 @@ def check_size(tool_name: str, request: Any, limit: int) -> None:
         raise message_too_large(tool_name, f"request is {size} bytes, the limit is {limit}")
 
 
+def build_request(
+    message: type,
+    name: str,
+    session_id: Optional[str],
+    tool_id: str,
+    args: Sequence[Any],
+    kwargs: Optional[Mapping[str, Any]],
+    request_id: str,
+    timeout_ms: int,
+    max_message_bytes: int,
+) -> Any:
+    """An ExecuteToolRequest or StreamToolRequest (they share these fields), checked
+    against max_message_bytes."""
+    request = message(
+        session_id=session_id or "",
+        tool_id=tool_id,
+        args=encode_args(args),
+        kwargs=encode_kwargs(kwargs or {}),
+        request_id=request_id,
+        timeout_ms=timeout_ms,
+    )
+    check_size(name, request, max_message_bytes)
+    return request
+
+
 def read_outcome(tool_name: str, response: Any) -> Any:
     """The result of an ExecuteToolResponse, or the error it describes. The response
     is checked field by field: a stub may hand back anything."""
@@ -86,15 +111,9 @@ async def execute(
     request_id: str = "",
 ) -> Any:
     name = tool_name or tool_id
-    request = ExecuteToolRequest(
-        session_id=session_id or "",
-        tool_id=tool_id,
-        args=encode_args(args),
-        kwargs=encode_kwargs(kwargs or {}),
-        request_id=request_id,
-        timeout_ms=timeout_ms,
+    request = build_request(
+        ExecuteToolRequest, name, session_id, tool_id, args, kwargs, request_id, timeout_ms, max_message_bytes
     )
-    check_size(name, request, max_message_bytes)
     try:
         async with asyncio.timeout((timeout_ms + CLIENT_DEADLINE_GRACE_MS) / 1000):
             response = await stub.ExecuteTool(request)
@@ -123,15 +142,9 @@ async def stream(
     `error` chunk, a broken sequence, a stream that ends without `complete`, or a
     transport failure (after every chunk that did arrive has been yielded)."""
     name = tool_name or tool_id
-    request = StreamToolRequest(
-        session_id=session_id or "",
-        tool_id=tool_id,
-        args=encode_args(args),
-        kwargs=encode_kwargs(kwargs or {}),
-        request_id=request_id,
-        timeout_ms=timeout_ms,
+    request = build_request(
+        StreamToolRequest, name, session_id, tool_id, args, kwargs, request_id, timeout_ms, max_message_bytes
     )
-    check_size(name, request, max_message_bytes)
     call = stub.StreamTool(request, timeout=(timeout_ms + CLIENT_DEADLINE_GRACE_MS) / 1000)
     expected = 0
     data_chunks = 0

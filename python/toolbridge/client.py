@@ -8,9 +8,8 @@ import grpc
 
 from toolbridge import calls
 from toolbridge.agents import agent_event
-from toolbridge.codec import serialize_value
 from toolbridge.errors import ProtocolError, ToolBridgeError
-from toolbridge.failures import error_from_rpc, message_too_large
+from toolbridge.failures import error_from_rpc
 from toolbridge.limits import DEFAULT_LIMITS
 from toolbridge.session_context import SessionContext
 from toolbridge.tool_spec import ToolSpec
@@ -171,8 +170,7 @@ class ToolBridgeClient:
             config=tools_pb2.BatchConfig(parallel=parallel, max_parallel=max_parallel, stop_on_error=stop_on_error),
             timeout_ms=self.timeout_ms,
         )
-        if request.ByteSize() > self.max_message_bytes:
-            raise message_too_large("batch", f"request is {request.ByteSize()} bytes, the limit is {self.max_message_bytes}")
+        calls.check_size("batch", request, self.max_message_bytes)
         response = await self._unary("batch", "BatchExecuteTools", request)
         if len(response.results) != len(items):
             raise ProtocolError(f"batch of {len(items)} items answered with {len(response.results)} results")
@@ -215,7 +213,7 @@ class ToolBridgeClient:
         request = agents_pb2.ExecuteAgentRequest(
             session_id=self.session_id or "",
             agent_id=agent_id,
-            inputs={k: serialize_value(v) for k, v in inputs.items()},
+            inputs=calls.encode_kwargs(inputs),
             request_id=request_id,
             timeout_ms=timeout,
         )

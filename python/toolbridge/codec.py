@@ -23,6 +23,7 @@ from google.protobuf.any_pb2 import Any
 
 from toolbridge._codec_time import read_timestamp, timestamp_body, timestamp_parts
 from toolbridge._codec_wire import (
+    WIRE_FIXED32,
     WIRE_FIXED64,
     WIRE_LEN,
     WIRE_VARINT,
@@ -707,7 +708,7 @@ def _decode_top(any_value: Any, d: _Decoder):
     if name == T_DOUBLE:
         return d.wrapper(WIRE_FIXED64, r.double, 0.0)
     if name == "google.protobuf.FloatValue":
-        return d.wrapper(5, r.float32, 0.0)
+        return d.wrapper(WIRE_FIXED32, r.float32, 0.0)
     if name == T_BOOL:
         return d.wrapper(WIRE_VARINT, lambda: r.varint() != 0, False)
     if name == T_BYTES:

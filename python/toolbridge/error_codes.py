@@ -51,8 +51,8 @@ ERROR_TYPES: dict[str, ErrorTypeInfo] = {
 }
 
 # The stable type of a bare gRPC status (one without an ErrorInfo), i.e. a
-# transport-level failure. Codes a host only sends with an ErrorInfo fall back
-# to InternalError.
+# transport-level failure; the same table as the TS client's BARE_STATUS_TYPES
+# (pinned by packages/client/src/parity.spec.ts). Other codes fall back to InternalError.
 _TRANSPORT_TYPES = {
     _S.UNAVAILABLE: "Unavailable",
     _S.DEADLINE_EXCEEDED: "DeadlineExceeded",
@@ -62,6 +62,10 @@ _TRANSPORT_TYPES = {
     _S.UNAUTHENTICATED: "Unauthenticated",
     _S.FAILED_PRECONDITION: "FailedPrecondition",
     _S.INVALID_ARGUMENT: "InvalidArgument",
+    _S.ALREADY_EXISTS: "AlreadyExists",
+    _S.ABORTED: "Conflict",
+    _S.OUT_OF_RANGE: "InvalidArgument",
+    _S.DATA_LOSS: "ProtocolError",
 }
 
 

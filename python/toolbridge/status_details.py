@@ -2,70 +2,46 @@
 
 The host sends google.rpc.Status {1: code, 2: message, 3: repeated Any details}
 in the `grpc-status-details-bin` trailer. The googleapis protos are not a
-dependency, so the three fields are decoded by hand; the Any holding a
-toolbridge.v1.ErrorInfo is unpacked with the generated class.
+dependency, so the three fields are read and written with the codec's wire
+primitives; the Any holding a toolbridge.v1.ErrorInfo is unpacked with the
+generated class.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional, Tuple
+from typing import Iterable, Optional, Tuple
 
 from google.protobuf import any_pb2
 
+from toolbridge._codec_wire import WIRE_LEN, WIRE_VARINT, PathError, Reader, length_delimited, varint
 from toolbridge.v1.errors_pb2 import ErrorInfo
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 RETRY_AFTER_KEY = "retry-after-ms"
 
-_VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
-
-
-def _varint(data: bytes, pos: int) -> Tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(data):
-            raise ValueError("truncated varint")
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return result, pos
-        shift += 7
-        if shift > 63:
-            raise ValueError("varint too long")
-
-
-def _fields(data: bytes) -> Iterator[Tuple[int, int, object]]:
-    """Yields (field number, wire type, value) of a serialized message."""
-    pos = 0
-    while pos < len(data):
-        tag, pos = _varint(data, pos)
-        field, wire = tag >> 3, tag & 7
-        if wire == _VARINT:
-            value, pos = _varint(data, pos)
-        elif wire == _LENGTH:
-            size, pos = _varint(data, pos)
-            if pos + size > len(data):
-                raise ValueError("truncated field")
-            value, pos = data[pos : pos + size], pos + size
-        elif wire == _FIXED64:
-            value, pos = data[pos : pos + 8], pos + 8
-        elif wire == _FIXED32:
-            value, pos = data[pos : pos + 4], pos + 4
-        else:
-            raise ValueError(f"unsupported wire type {wire}")
-        yield field, wire, value
+# google.rpc.Status fields: 1 code (varint), 2 message (string), 3 details (repeated Any).
+_CODE = 1 << 3 | WIRE_VARINT
+_MESSAGE = 2 << 3 | WIRE_LEN
+_DETAILS = 3 << 3 | WIRE_LEN
 
 
 def decode_status_details(data: bytes) -> Optional[ErrorInfo]:
-    """The ErrorInfo inside a serialized google.rpc.Status, or None."""
+    """The ErrorInfo inside a serialized google.rpc.Status, or None. Raises
+    ValueError for bytes that are not a protobuf message."""
     found: Optional[ErrorInfo] = None
-    for field, wire, value in _fields(data):
-        if field == 3 and wire == _LENGTH:
-            detail = any_pb2.Any.FromString(bytes(value))
-            info = ErrorInfo()
-            if detail.Unpack(info):
-                found = info
+    r = Reader(data)
+    try:
+        while r.pos < r.end:
+            tag = r.tag()
+            if tag == _DETAILS:
+                detail = any_pb2.Any.FromString(r.bytes_())
+                info = ErrorInfo()
+                if detail.Unpack(info):
+                    found = info
+            else:
+                r.skip(tag & 7)
+    except PathError as err:
+        raise ValueError(err.message) from None
     return found
 
 
@@ -86,24 +62,10 @@ def encode_status_details(code: int, message: str, info: ErrorInfo) -> bytes:
     detail = any_pb2.Any()
     detail.Pack(info)
     out = bytearray()
-
-    def put_varint(value: int) -> None:
-        while True:
-            byte = value & 0x7F
-            value >>= 7
-            out.append(byte | (0x80 if value else 0))
-            if not value:
-                return
-
-    def put_bytes(field: int, payload: bytes) -> None:
-        put_varint(field << 3 | _LENGTH)
-        put_varint(len(payload))
-        out.extend(payload)
-
     if code:
-        put_varint(1 << 3 | _VARINT)
-        put_varint(code)
+        out.append(_CODE)
+        varint(out, code)
     if message:
-        put_bytes(2, message.encode())
-    put_bytes(3, detail.SerializeToString())
+        length_delimited(out, _MESSAGE, message.encode())
+    length_delimited(out, _DETAILS, detail.SerializeToString())
     return bytes(out)

@@ -206,6 +206,44 @@ describe("toolbridge serve lifecycle", () => {
     expect(served.stderr()).toContain("SIGTERM received, shutting down");
   });
 
+  it("serves the HTTP/JSON gateway too with --http-port, announced on a second line", async () => {
+    const child = spawn(process.execPath, [bin, "serve", "--demo", "--port", "0", "--http-port", "0"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    try {
+      let stdout = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (data) => {
+          stdout += data;
+          const match =
+            /^toolbridge listening on 127\.0\.0\.1:\d+\ntoolbridge http gateway listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(
+              stdout,
+            );
+          if (match?.[1]) resolve(match[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
+      });
+      const response = await fetch(`${url}/healthz`);
+      expect(response.status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+
+  it("labels the scripted LLM in its logs", async () => {
+    const served = await serve(["--port", "0", "--llm", "scripted"]);
+    served.child.kill("SIGTERM");
+    expect(await served.exited).toBe(0);
+    expect(served.stderr()).toContain("scripted LLM, a deterministic test double");
+  });
+
+  it("fails with exit 1 and says why when the session store is unreachable", async () => {
+    const { code, stdout, stderr } = await run(["serve", "--port", "0", "--store", "redis://127.0.0.1:1"]);
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("session store redis://127.0.0.1:1 unavailable");
+  });
+
   it("fails with exit 1 and says why when the port is taken", async () => {
     const first = await serve(["--port", "0"]);
     try {
@@ -213,7 +251,7 @@ describe("toolbridge serve lifecycle", () => {
       const second = await run(["serve", "--port", port]);
       expect(second.code).toBe(1);
       expect(second.stdout).toBe("");
-      expect(second.stderr).toMatch(/^toolbridge: serve: cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE/m);
+      expect(second.stderr).toMatch(/^toolbridge: serve: cannot start a host on 127\.0\.0\.1:\d+: .*EADDRINUSE/m);
     } finally {
       first.child.kill("SIGTERM");
       await first.exited;
@@ -228,6 +266,8 @@ describe("bad command lines", () => {
     [["serve", "--llm", "magic"], '--llm must be "scripted" or "openai"'],
     [["serve", "--llm-model", "m"], "--llm-model needs --llm openai"],
     [["serve", "--llm", "openai"], "--llm openai needs --llm-base-url URL and --llm-model NAME"],
+    [["serve", "--store", "mysql://x"], '--store must be "memory" or a redis://HOST:PORT[/DB] URL'],
+    [["serve", "--http-port", "x"], "--http-port must be a port number 0-65535"],
     [["tools"], "tools: --address is required"],
     [["call", "calculate"], "call: --address is required"],
     [["call", "--address", "127.0.0.1:1"], "call: name the tool to call"],

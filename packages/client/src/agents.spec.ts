@@ -33,16 +33,28 @@ async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]>
 }
 
 /** Test double: a `calculate` that blocks until its call is cancelled, so a run stops mid-action. */
-function blockingCalculate(signals: AbortSignal[]) {
-  return defineTool({
+function blockingCalculate() {
+  let started!: (signal: AbortSignal) => void;
+  const calls = new Promise<AbortSignal>((resolve) => {
+    started = resolve;
+  });
+  const tool = defineTool({
     name: "calculate",
     description: "Blocks until cancelled (test double)",
     input: z.object({ expression: z.string() }),
     handler: (_args, ctx) =>
       new Promise<number>((_resolve, reject) => {
-        signals.push(ctx.signal);
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true });
+        started(ctx.signal);
       }),
+  });
+  return { tool, firstCall: calls };
+}
+
+function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
   });
 }
 
@@ -104,11 +116,8 @@ describe("agents", () => {
   });
 
   it("cancels the run and its tool call when the signal fires, after yielding what arrived", async () => {
-    const signals: AbortSignal[] = [];
-    const { bridge } = await connect(
-      { tools: [blockingCalculate(signals)], llm: { provider: "scripted" } },
-      "agent-abort",
-    );
+    const calculate = blockingCalculate();
+    const { bridge } = await connect({ tools: [calculate.tool], llm: { provider: "scripted" } }, "agent-abort");
     const { agentId } = await bridge.createReactAgent("question -> answer");
     const controller = new AbortController();
     const seen: string[] = [];
@@ -119,27 +128,30 @@ describe("agents", () => {
         { signal: controller.signal },
       )) {
         seen.push(event.type);
-        if (event.type === "action") controller.abort();
+        if (event.type === "action") {
+          await calculate.firstCall; // the tool call is under way on the host
+          controller.abort();
+        }
       }
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCommunicationError);
     expect(error).toMatchObject({ code: "Cancelled", status: "CANCELLED" });
     expect(seen).toEqual(["thought", "action"]);
-    // The host stopped the tool call too.
-    await expect.poll(() => signals[0]?.aborted).toBe(true);
+    // The host stopped the tool call too (this hangs, failing the test, if it never does).
+    await whenAborted(await calculate.firstCall);
   });
 
   it("yields the run's failure as its last event, like the Python client", async () => {
-    const signals: AbortSignal[] = [];
-    const { bridge } = await connect(
-      { tools: [blockingCalculate(signals)], llm: { provider: "scripted" } },
-      "agent-ended",
-    );
+    const calculate = blockingCalculate();
+    const { bridge } = await connect({ tools: [calculate.tool], llm: { provider: "scripted" } }, "agent-ended");
     const { agentId } = await bridge.createReactAgent("question -> answer");
     const events: AgentEvent[] = [];
     for await (const event of bridge.executeAgentStreaming(agentId, { question: "3 * 3" })) {
       events.push(event);
-      if (event.type === "action") await bridge.session.cleanup({ force: true });
+      if (event.type === "action") {
+        await calculate.firstCall;
+        await bridge.session.cleanup({ force: true });
+      }
     }
     expect(events.map((e) => e.type)).toEqual(["thought", "action", "error"]);
     expect(events.at(-1)).toMatchObject({ type: "error", errorType: "SessionExpired" });

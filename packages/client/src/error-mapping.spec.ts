@@ -66,6 +66,25 @@ describe("gRPC status -> error", () => {
     expect(error).toMatchObject({ code: "SessionExpired", errorType: "SessionExpired", sessionId: "s" });
   });
 
+  it("keeps host-explained transport failures ToolCommunicationError and a host ProtocolError its class, as Python does", () => {
+    const unavailable = errorFromStatus(
+      withInfo(status.UNAVAILABLE, { type: "Unavailable", message: "draining", details: { node: "a" } }),
+      { toolName: "t" },
+    );
+    expect(unavailable).toBeInstanceOf(ToolCommunicationError);
+    expect(unavailable).toMatchObject({ code: "Unavailable", status: "UNAVAILABLE", toolName: "t" });
+    expect(unavailable.details).toEqual({ node: "a", status: "UNAVAILABLE" });
+
+    const cancelledOutcome = errorFromInfo(create(ErrorInfoSchema, { type: "Cancelled", message: "stopped" }), {});
+    expect(cancelledOutcome).toMatchObject({ code: "Cancelled", status: "CANCELLED", grpcCode: status.CANCELLED });
+
+    const unreadable = errorFromStatus(withInfo(status.INTERNAL, { type: "ProtocolError", message: "bad Any" }), {
+      toolName: "t",
+    });
+    expect(unreadable).toBeInstanceOf(ProtocolError);
+    expect(unreadable.message).toContain("host could not read the request: bad Any");
+  });
+
   it("takes retry-after from the status trailer", () => {
     const error = errorFromStatus(
       withInfo(status.RESOURCE_EXHAUSTED, { type: "RateLimitExceeded", message: "wait", retryAfterMs: 1500n }),

@@ -59,8 +59,42 @@ const BARE_STATUS_TYPES: ReadonlyMap<number, ErrorType> = (() => {
   return table;
 })();
 
-/** The error a host-reported ErrorInfo stands for (response, stream chunk or status details). */
-export function errorFromInfo(info: ErrorInfo, context: ErrorContext, cause?: unknown): ToolExecutionError {
+/**
+ * Error types that describe the transport, not the call: they stay
+ * ToolCommunicationError even when the host explains them with an ErrorInfo,
+ * as in the Python client (failures.py), so one `instanceof` works in both.
+ */
+const TRANSPORT_TYPES: ReadonlySet<string> = new Set<ErrorType>(["Unavailable", "DeadlineExceeded", "Cancelled"]);
+
+/**
+ * The error a host-reported ErrorInfo stands for (response, stream chunk or
+ * status details): a ToolExecutionError (or subclass), except the transport
+ * types above and the host's "ProtocolError" (it could not read the request),
+ * which keep their own classes as in Python. `grpcCode` is the status that
+ * carried the ErrorInfo, when one did.
+ */
+export function errorFromInfo(
+  info: ErrorInfo,
+  context: ErrorContext,
+  cause?: unknown,
+  grpcCode?: number,
+): ToolBridgeError {
+  const toolName = info.toolName !== "" ? info.toolName : (context.toolName ?? "");
+  if (info.type === "ProtocolError") {
+    const where = toolName === "" ? "" : `${toolName}: `;
+    return new ProtocolError(`${where}host could not read the request: ${info.message}`, {
+      details: info.details,
+      cause,
+    });
+  }
+  if (isErrorType(info.type) && TRANSPORT_TYPES.has(info.type)) {
+    const code = grpcCode ?? ERROR_TYPES[info.type].grpc;
+    return new ToolCommunicationError(info.type, statusName(code), code, info.message, {
+      toolName,
+      cause,
+      details: info.details,
+    });
+  }
   const ErrorClass = (isErrorType(info.type) && INFO_ERROR_CLASSES[info.type]) || ToolExecutionError;
   return new ErrorClass(info, { toolName: context.toolName, cause });
 }
@@ -95,9 +129,9 @@ export function errorFromStatus(error: ServiceError, context: ErrorContext): Too
       const trailer = Number(error.metadata?.get(RETRY_AFTER_KEY)[0]);
       if (Number.isFinite(trailer) && trailer > 0) info.retryAfterMs = BigInt(Math.ceil(trailer));
     }
-    return errorFromInfo(info, context, error);
+    return errorFromInfo(info, context, error, error.code);
   }
-  const name = (status[error.code] ?? "UNKNOWN") as GrpcStatusName;
+  const name = statusName(error.code);
   const details = error.details ?? "";
   if (error.code === status.INTERNAL && details.startsWith("Response message parsing error")) {
     return new ProtocolError(`${context.toolName ?? "host"}: undecodable response (${details})`, { cause: error });
@@ -116,11 +150,15 @@ export function errorFromStatus(error: ServiceError, context: ErrorContext): Too
  */
 export function messageTooLarge(what: string, context: ErrorContext, cause?: unknown): ToolExecutionError {
   const info = create(ErrorInfoSchema, { type: "MessageTooLarge", message: `message too large: ${what}` });
-  return errorFromInfo(info, context, cause);
+  return new ToolExecutionError(info, { toolName: context.toolName, cause });
 }
 
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof Error && typeof (error as Partial<ServiceError>).code === "number" && "metadata" in error;
+}
+
+function statusName(code: number): GrpcStatusName {
+  return (status[code] ?? "UNKNOWN") as GrpcStatusName;
 }
 
 function pascalCase(statusName: string): string {

@@ -30,7 +30,8 @@ export interface FieldError {
 /**
  * The host reported a failure with an ErrorInfo: a tool's own outcome
  * (ToolNotFound, ValidationError, TimeoutError, the tool's error type) or a
- * session/limit failure carried in the gRPC status details.
+ * session/limit failure carried in the gRPC status details. Also a message
+ * over the size limit refused by grpc-js on this side, like the host's refusal.
  *
  * `errorType` is the host's type string verbatim (it may be a tool-specific
  * name such as "RangeError"); `code` is the stable ToolBridge code, "ToolError"
@@ -93,8 +94,11 @@ export class RateLimitedError extends ToolExecutionError {
 }
 
 /**
- * The call failed in transport without a host-reported ErrorInfo: connection
- * refused or dropped, deadline, cancellation, a local message-size refusal.
+ * The call failed in transport: connection refused or dropped, deadline,
+ * cancellation; a bare gRPC status, or one whose ErrorInfo is Unavailable,
+ * DeadlineExceeded or Cancelled (the same split as the Python client). A
+ * message over the size limit is not one: that is a ToolExecutionError
+ * "MessageTooLarge" whichever side refused it.
  * `status` is the gRPC status name ("UNAVAILABLE"); `code` the ToolBridge code
  * ("Unavailable") shared with every other error.
  */
@@ -109,11 +113,11 @@ export class ToolCommunicationError extends ToolBridgeError {
     status: GrpcStatusName,
     grpcCode: number,
     message: string,
-    context: { toolName?: string; cause?: unknown } = {},
+    context: { toolName?: string; cause?: unknown; details?: Record<string, string> } = {},
   ) {
     const toolName = context.toolName ?? "";
     super(code, toolName === "" ? `${status}: ${message}` : `${toolName}: ${status}: ${message}`, {
-      details: { status },
+      details: { ...context.details, status },
       cause: context.cause,
     });
     this.toolName = toolName;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ToolBridge, ToolBridgeError, ToolExecutionError } from "./index.js";
+import { ToolBridge, ToolBridgeError, ToolCommunicationError, ToolExecutionError } from "./index.js";
 import { startTestHost, type TestHost } from "./test-support/test-host.js";
 
 // Counterpart of the spec's test_grpc_integration.py, against a real host
@@ -87,7 +87,9 @@ describe("gRPC integration", () => {
       { stopOnError: true },
     );
     expect((results[0] as ToolExecutionError).errorType).toBe("ValidationError");
-    expect((results[1] as ToolExecutionError).errorType).toBe("Cancelled");
+    // Cancelled is a transport-type outcome: a ToolCommunicationError, as in the Python client.
+    expect(results[1]).toBeInstanceOf(ToolCommunicationError);
+    expect(results[1]).toMatchObject({ code: "Cancelled", status: "CANCELLED", toolName: "calculate_sum" });
   });
 
   it("splits batches over the per-request item limit", async () => {

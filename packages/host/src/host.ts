@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
-import { type ChannelOptions, type handleBidiStreamingCall, Server, ServerCredentials } from "@grpc/grpc-js";
+import { type ChannelOptions, type handleBidiStreamingCall, Server } from "@grpc/grpc-js";
 import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import { AgentRuntime } from "./agents/agent-runtime.js";
+import { Cluster, type ClusterOptions } from "./cluster/cluster.js";
 import type { HostLlmOptions } from "./agents/llm-settings.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
@@ -17,19 +18,28 @@ import { HostMetrics } from "./observability/metrics.js";
 import { ToolRegistry } from "./registry/registry.js";
 import type { ToolExecutor } from "./registry/types.js";
 import { MemorySessionStore } from "./store/memory.js";
+import { RedisSessionStore } from "./store/redis/store.js";
 import type { SessionStore } from "./store/types.js";
 import type { WorkerConfig, WorkerHubOptions } from "./workers/config.js";
 import { HostWorkers } from "./workers/host-workers.js";
+import { createHostSecurity, type HostSecurityOptions } from "./security/host-security.js";
 
-export interface HostOptions {
+/** Security options (`tls`, `auth`, `audit`): docs/security.md. */
+export interface HostOptions extends HostSecurityOptions {
   /** Global tools: defineTool results or any other ToolExecutor. */
   tools?: readonly ToolExecutor[];
   /** TCP port (default 50051; 0 picks a free one). */
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
-  /** Where sessions live (default: in memory, owned and closed by the host). */
-  store?: SessionStore;
+  /**
+   * Where sessions live (default: in memory, owned and closed by the host). A
+   * "redis://host:port/db" URL shares sessions with every host using the same
+   * Redis (docs/scale-out.md); createHost rejects with Unavailable when it cannot connect.
+   */
+  store?: SessionStore | string;
+  /** With a Redis store: how this host joins the others to forward calls of tools it lacks (false: it does not). */
+  cluster?: ClusterOptions | false;
   /** Idle TTL of sessions in the default store (1 h). */
   sessionIdleTtlMs?: number;
   /** Live sessions allowed by the default store (10,000). */
@@ -89,6 +99,8 @@ export interface Host {
   readonly store: SessionStore;
   /** Call statistics; `metrics.registry` is the prom-client registry, `metricsText()` its text. */
   readonly metrics: HostMetrics;
+  /** With a Redis store: this host's place in the cluster (its id, forwarding). */
+  readonly cluster?: Cluster;
   /** Connected workers (hub) and the processes the host supervises. */
   readonly workers: HostWorkers;
   /** Port of the HTTP/JSON gateway, when started (HostOptions.httpPort). */
@@ -116,9 +128,15 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes;
   const debug = options.debug ?? false;
   const logger = options.logger ?? createLogger(options.logLevel);
-  const ownsStore = options.store === undefined;
+  const ownsStore = options.store === undefined || typeof options.store === "string";
   const store: SessionStore =
-    options.store ??
+    (typeof options.store === "string"
+      ? await RedisSessionStore.connect({
+          url: options.store,
+          ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
+          ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
+        })
+      : options.store) ??
     new MemorySessionStore({
       // Late-bound: the runner is created below, and a session with calls in flight is never idle.
       isBusy: (id): boolean => runner.inFlight(id) > 0,
@@ -126,9 +144,15 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
     });
   const registry = new ToolRegistry();
+  // Before any tool is registered, so the audit log sees every registration.
+  const security = createHostSecurity(options, { store, registry, debug });
   for (const tool of options.tools ?? []) registry.registerGlobal(tool);
   const metrics = new HostMetrics(() => store.countSessions());
+  let cluster: Cluster | undefined;
   const runner = new ToolRunner({
+    ...(store instanceof RedisSessionStore && options.cluster !== false
+      ? { resolveRemote: (sessionId: string, toolId: string) => cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined) }
+      : {}),
     store,
     registry,
     metrics,
@@ -161,7 +185,8 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
   const adapter = new GrpcAdapter(core, {
     debug,
-    connectWorker: options.connectWorker ?? workers.handler,
+    connectWorker: security.guardWorkers(options.connectWorker ?? workers.handler),
+    ...(security.guard ? { guard: security.guard } : {}),
   });
 
   const server = new Server({
@@ -181,7 +206,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
 
   const hostname = options.host ?? "127.0.0.1";
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${hostname}:${options.port ?? 50051}`, ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${hostname}:${options.port ?? 50051}`, security.grpcCredentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });
@@ -197,10 +222,15 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
           version: VERSION,
           host: hostname,
           port: options.httpPort,
+          ...(security.https ? { https: security.https } : {}),
+          ...(security.guard ? { guard: security.guard } : {}),
         }).catch((error: unknown) => {
           server.forceShutdown();
           throw error;
         });
+  if (store instanceof RedisSessionStore && options.cluster !== false) {
+    cluster = await Cluster.join(store, registry, address, logger, options.cluster);
+  }
   await workers.start(address);
   logger.info({ address, tools: registry.globalSpecs().length }, "toolbridge host listening");
 
@@ -215,7 +245,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       await workers.close(graceMs);
       adapter.closeStreams();
       await Promise.all([shutdownServer(server, Math.min(graceMs, 2_000)), gateway?.close()]);
+      await cluster?.close();
       if (ownsStore) await store.close();
+      security.close();
       logger.info({ address }, "toolbridge host stopped");
     })();
     return closing;
@@ -230,6 +262,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     store,
     metrics,
     workers,
+    ...(cluster ? { cluster } : {}),
     logger,
     metricsText: () => metrics.metricsText(),
     registerTool: (tool) => registry.registerGlobal(tool),

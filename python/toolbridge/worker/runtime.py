@@ -76,6 +76,7 @@ class Worker:
         self._calls: Dict[str, asyncio.Task] = {}
         self._contexts: Dict[str, ToolContext] = {}
         self._stopping = False
+        self._ended_by_worker = False
         self._last_heard = time.monotonic()
         self._channel: Optional[grpc.aio.Channel] = None
         self._callback_channel: Optional[grpc.aio.Channel] = None
@@ -97,7 +98,13 @@ class Worker:
                 asyncio.ensure_future(self._heartbeats()),
             ]
             while True:
-                message = await self._stream.read()
+                try:
+                    message = await self._stream.read()
+                except asyncio.CancelledError:
+                    # The worker cancelled its own stream (host silent, stop with calls left): over.
+                    if self._ended_by_worker:
+                        break
+                    raise
                 if message is grpc.aio.EOF:
                     break
                 self._last_heard = time.monotonic()
@@ -124,6 +131,7 @@ class Worker:
             await asyncio.sleep(0.02)
         await self._outgoing.put(None)
         if self._stream is not None and self._calls:
+            self._ended_by_worker = True
             self._stream.cancel()
 
     async def _handshake(self) -> None:
@@ -188,6 +196,7 @@ class Worker:
             await asyncio.sleep(interval)
             if time.monotonic() - self._last_heard > interval * MISSED_HEARTBEATS:
                 log.error("host silent for %d heartbeats: leaving", MISSED_HEARTBEATS)
+                self._ended_by_worker = True
                 self._stream.cancel()
                 return
             await self._send(
@@ -301,10 +310,10 @@ class Worker:
                     )
                 )
                 sequence += 1
-        except (asyncio.CancelledError, ToolCallFailure):
+        except asyncio.CancelledError:
             raise
-        except Exception as exc:
-            info = error_info(exc, None)
+        except Exception as exc:  # ends the stream with the failure, after the chunks already sent
+            info = exc.info if isinstance(exc, ToolCallFailure) else error_info(exc, None)
             await self._send(
                 workers_pb2.ConnectWorkerRequest(
                     chunk=workers_pb2.WorkerCallChunk(call_id=call_id, sequence=sequence, error=info)
@@ -396,3 +405,7 @@ async def _serve_until_stopped(address: str, tools: Iterable[WorkerTool], option
 
         watch_parent(parent_gone, os.getppid())
     await worker.serve()
+    if worker.token:
+        # The host restarts us; a tool thread still running must not hold the exit.
+        logging.shutdown()
+        os._exit(0)

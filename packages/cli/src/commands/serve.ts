@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import type { LlmSettings } from "@toolbridge/agent";
-import { createHost } from "@toolbridge/host";
+import { createHost, type HostLlmOptions } from "@toolbridge/host";
 import { demoTools } from "../demo/index.js";
 import { stderrLogger } from "../logger.js";
 import { parseCommandLine, parsePort, UsageError } from "../usage.js";
@@ -14,8 +13,9 @@ Options:
   --demo                 host the five demo tools (calculate, search_web, stream_data, echo, process)
   --port N               gRPC port (default 50051; 0 picks a free port)
   --host ADDR            address to bind (default 127.0.0.1)
-  --http-port N          also serve the HTTP/JSON gateway on this port
-  --store URL            session store, e.g. redis://127.0.0.1:6379 (default: in memory)
+  --http-port N          also serve the HTTP/JSON gateway on this port (0 picks a free one);
+                         prints a second line: toolbridge http gateway listening on http://HOST:PORT
+  --store URL            memory (default) or redis://HOST:PORT[/DB]: hosts sharing a Redis share sessions
   --llm PROVIDER         LLM for agents: scripted (a deterministic test double) or openai
   --llm-base-url URL     base URL of an OpenAI-compatible server (with --llm openai)
   --llm-model NAME       model name (with --llm openai)
@@ -37,25 +37,12 @@ const options = {
   debug: { type: "boolean" },
 } as const;
 
-/**
- * Host features the CLI can ask for but the host does not offer yet. Each flag
- * fails loudly instead of being silently ignored; remove an entry when the host
- * gains the option.
- */
-const NOT_AVAILABLE_YET: Partial<Record<keyof typeof options, string>> = {
-  "http-port": "--http-port needs the HTTP/JSON gateway, which is not available yet",
-  store: "--store needs a pluggable session store in the host, which is not available yet",
-  llm: "--llm needs the agent runtime in the host, which is not available yet",
-};
-
 export async function serve(argv: string[]): Promise<void> {
   const { values } = parseCommandLine("serve", () => parseArgs({ args: argv, options, strict: true }));
   const port = parsePort("port", values.port);
-  // Validated before the availability check, so a typo is reported as a typo.
-  llmOption(values);
-  for (const [flag, reason] of Object.entries(NOT_AVAILABLE_YET)) {
-    if (values[flag as keyof typeof values] !== undefined) throw new UsageError(`serve: ${reason}`);
-  }
+  const httpPort = values["http-port"] === undefined ? undefined : parsePort("http-port", values["http-port"]);
+  const store = storeOption(values.store);
+  const llm = llmOption(values);
 
   // Signal handlers go in before the listening line: a supervisor may send SIGTERM the
   // instant it reads that line, and an unhandled SIGTERM would kill the host uncleanly.
@@ -66,22 +53,36 @@ export async function serve(argv: string[]): Promise<void> {
     host: values.host,
     debug: values.debug ?? false,
     logger: stderrLogger(values.debug ? "debug" : "info"),
+    ...(httpPort === undefined ? {} : { httpPort }),
+    ...(store === undefined ? {} : { store }),
+    ...(llm === undefined ? {} : { llm }),
   }).catch((error: unknown) => {
-    throw new Error(`serve: cannot listen on ${values.host}:${port}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`serve: cannot start a host on ${values.host}:${port}: ${(error as Error).message}`, {
+      cause: error,
+    });
   });
   // Tests and the Python fixtures wait for exactly this line on stdout.
   process.stdout.write(`toolbridge listening on ${host.address}\n`);
+  if (host.httpUrl) process.stdout.write(`toolbridge http gateway listening on ${host.httpUrl}\n`);
+  if (llm?.provider === "scripted") host.logger.warn("agents run on the scripted LLM, a deterministic test double");
   await stopRequested;
   await host.close();
 }
 
-/** The agent runtime's model settings from the --llm flags (type-only import: serve stays light). */
+/** `--store`: "memory" (the default) or a redis:// URL that hosts share sessions through. */
+export function storeOption(value: string | undefined): string | undefined {
+  if (value === undefined || value === "memory") return undefined;
+  if (/^rediss?:\/\//.test(value) && URL.canParse(value)) return value;
+  throw new UsageError(`serve: --store must be "memory" or a redis://HOST:PORT[/DB] URL, got ${JSON.stringify(value)}`);
+}
+
+/** The host's LLM for agents, from the --llm flags. */
 export function llmOption(values: {
   llm?: string;
   "llm-base-url"?: string;
   "llm-model"?: string;
   "llm-api-key-env"?: string;
-}): LlmSettings | undefined {
+}): HostLlmOptions | undefined {
   const { llm: provider, "llm-base-url": baseUrl, "llm-model": model, "llm-api-key-env": apiKeyEnv } = values;
   if (provider === undefined) {
     const stray = (["llm-base-url", "llm-model", "llm-api-key-env"] as const).find(

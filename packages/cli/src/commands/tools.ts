@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { emitTypeScript } from "@toolbridge/client";
-import { decodeValue, type ToolSpec, ToolType } from "@toolbridge/protocol";
-import { toPrintableJson } from "../json-output.js";
+import { jsonFromAny } from "@toolbridge/host";
+import { type ToolSpec, ToolType } from "@toolbridge/protocol";
 import { parseCommandLine, required } from "../usage.js";
 import { openSession } from "./session.js";
 
@@ -52,7 +52,7 @@ export function describeTool(spec: ToolSpec): ToolDescription {
       name: arg.name,
       type: arg.type,
       required: arg.required,
-      ...(arg.defaultValue ? { default: toPrintableJson(decodeValue(arg.defaultValue)).json } : {}),
+      ...(arg.defaultValue ? { default: jsonFromAny(arg.defaultValue) } : {}),
       description: arg.description,
     })),
   };

@@ -1,7 +1,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { type ToolSpec, ToolSpecSchema } from "@toolbridge/protocol";
-import type { RedisConnection } from "../store/redis/connection.js";
-import { script } from "../store/redis/connection.js";
+import { type RedisConnection, script } from "../store/redis/connection.js";
+import type { RedisKeys } from "../store/redis/keys.js";
 
 /** Who serves a tool this host lacks. `address` is "" when every owner is gone. */
 export interface ToolOwner {
@@ -11,79 +11,86 @@ export interface ToolOwner {
 }
 
 /**
- * KEYS: the session's owner hash of the tool, the global one. ARGV: host key
- * prefix, this host's id. Owner hashes map host id -> ToolSpec bytes. Returns
- * {host id, address, spec} of a live owner (its heartbeat key exists), else of
- * a dead one with address "", else nil.
+ * KEYS: the session's tools, tool ids and owners (see the session store), the
+ * tool's global owner hash (host id -> ToolSpec bytes). ARGV: tool id or name,
+ * host key prefix, this host's id. A session's own tool wins over a global one;
+ * a live owner (heartbeat key present) over a dead one. Returns
+ * {host id, address or "", spec} or nil.
  */
 const LOOKUP = script(`
-for _, key in ipairs(KEYS) do
-  local owners = redis.call('HGETALL', key)
-  if #owners > 0 then
-    local dead = nil
-    for i = 1, #owners, 2 do
-      if owners[i] ~= ARGV[2] then
-        local address = redis.call('GET', ARGV[1] .. owners[i])
-        if address then return {owners[i], address, owners[i + 1]} end
-        dead = dead or {owners[i], '', owners[i + 1]}
-      end
-    end
-    if dead then return dead end
+local tool, hostPrefix, self = ARGV[1], ARGV[2], ARGV[3]
+local name = tool
+if redis.call('HEXISTS', KEYS[1], name) == 0 then name = redis.call('HGET', KEYS[2], tool) end
+if name then
+  local owner = redis.call('HGET', KEYS[3], name)
+  if owner and owner ~= self then
+    local address = redis.call('GET', hostPrefix .. owner) or ''
+    return {owner, address, redis.call('HGET', KEYS[1], name)}
   end
 end
-return nil
+local owners = redis.call('HGETALL', KEYS[4])
+local dead = nil
+for i = 1, #owners, 2 do
+  if owners[i] ~= self then
+    local address = redis.call('GET', hostPrefix .. owners[i])
+    if address then return {owners[i], address, owners[i + 1]} end
+    dead = dead or {owners[i], '', owners[i + 1]}
+  end
+end
+return dead
 `);
 
 /**
  * The cluster's shared directory in Redis: which hosts are alive (a key per
- * host, kept by a heartbeat, gone when the host stops beating) and which hosts
- * serve which tools, globally or for one session.
+ * host holding its gRPC address, kept by a heartbeat and gone when the host
+ * stops beating) and which hosts serve which tools. Session tools record their
+ * owner in the session itself (atomically with their registration, freed with
+ * the session); global tools have one owner hash per tool name and id.
  */
 export class ClusterDirectory {
   constructor(
     private readonly redis: RedisConnection,
-    private readonly prefix: string,
+    private readonly keys: RedisKeys,
   ) {}
 
-  /** Says this host is alive at `address` for ttlMs; true when the key was missing (first beat, or Redis lost its data). */
+  /** This host is alive at `address` for ttlMs; true when its key was missing (first beat, or Redis lost its data). */
   async beat(hostId: string, address: string, ttlMs: number): Promise<boolean> {
-    const previous = await this.redis.command(["SET", this.hostKey(hostId), address, "PX", String(ttlMs), "GET"]);
+    const previous = await this.redis.command(["SET", this.keys.host(hostId), address, "PX", String(ttlMs), "GET"]);
     return previous === null;
   }
 
   async leave(hostId: string): Promise<void> {
-    await this.redis.command(["DEL", this.hostKey(hostId)]);
+    await this.redis.command(["DEL", this.keys.host(hostId)]);
   }
 
-  /** Records that hostId serves the tool (under its name and its id). */
-  async advertise(hostId: string, sessionId: string, spec: ToolSpec): Promise<void> {
+  /** Records that hostId serves a global tool (under its name and its id). */
+  async advertise(hostId: string, spec: ToolSpec): Promise<void> {
     const bytes = Buffer.from(toBinary(ToolSpecSchema, spec));
-    for (const key of this.ownerKeys(sessionId, spec)) await this.redis.command(["HSET", key, hostId, bytes]);
+    for (const key of this.ownerKeys(spec)) await this.redis.command(["HSET", key, hostId, bytes]);
   }
 
-  async withdraw(hostId: string, sessionId: string, spec: ToolSpec): Promise<void> {
-    for (const key of this.ownerKeys(sessionId, spec)) await this.redis.command(["HDEL", key, hostId]);
+  async withdraw(hostId: string, spec: ToolSpec): Promise<void> {
+    for (const key of this.ownerKeys(spec)) await this.redis.command(["HDEL", key, hostId]);
   }
 
-  /** The owner of a tool a session calls: the session's own first, then a global one. */
+  /** The owner of a tool a session calls: the session's own tool first, then a global one. */
   async lookup(selfId: string, sessionId: string, toolId: string): Promise<ToolOwner | undefined> {
-    const keys = [this.ownerKey(sessionId, toolId), this.ownerKey("", toolId)];
-    const reply = (await this.redis.eval(LOOKUP, keys, [this.hostKey(""), selfId])) as [Buffer, Buffer, Buffer] | null;
+    const [, tools, ids, , , , , owners] = this.keys.session(sessionId);
+    const keys = [tools as string, ids as string, owners as string, this.keys.globalOwners(toolId)];
+    const reply = (await this.redis.eval(LOOKUP, keys, [toolId, this.keys.host(""), selfId])) as
+      | [Buffer, Buffer, Buffer]
+      | null;
     if (!reply) return undefined;
     const [hostId, address, spec] = reply;
-    return { hostId: hostId.toString("utf8"), address: address.toString("utf8"), spec: fromBinary(ToolSpecSchema, spec) };
+    return {
+      hostId: hostId.toString("utf8"),
+      address: address.toString("utf8"),
+      spec: fromBinary(ToolSpecSchema, spec),
+    };
   }
 
-  private hostKey(hostId: string): string {
-    return `${this.prefix}host:${hostId}`;
-  }
-
-  private ownerKey(sessionId: string, tool: string): string {
-    return sessionId === "" ? `${this.prefix}own:g:${tool}` : `${this.prefix}own:s:{${sessionId}}:${tool}`;
-  }
-
-  private ownerKeys(sessionId: string, spec: ToolSpec): string[] {
+  private ownerKeys(spec: ToolSpec): string[] {
     const names = new Set([spec.name, spec.toolId].filter((n) => n !== ""));
-    return [...names].map((name) => this.ownerKey(sessionId, name));
+    return [...names].map((name) => this.keys.globalOwners(name));
   }
 }

@@ -13,12 +13,12 @@ import {
 } from "@grpc/grpc-js";
 import {
   bridgeServiceDefinition,
-  type ExecuteToolResponse,
   ExecuteToolRequestSchema,
+  type ExecuteToolResponse,
   errorInfoFromMetadata,
   isErrorType,
-  type StreamToolResponse,
   StreamToolRequestSchema,
+  type StreamToolResponse,
   ToolBridgeError,
   type ToolSpec,
 } from "@toolbridge/protocol";
@@ -35,7 +35,11 @@ type UnaryMethod = (
   options: CallOptions,
   callback: (error: ServiceError | null, response: ExecuteToolResponse) => void,
 ) => ClientUnaryCall;
-type StreamMethod = (request: unknown, metadata: Metadata, options: CallOptions) => ClientReadableStream<StreamToolResponse>;
+type StreamMethod = (
+  request: unknown,
+  metadata: Metadata,
+  options: CallOptions,
+) => ClientReadableStream<StreamToolResponse>;
 
 /** One gRPC channel per peer host, reused by every forwarded call. */
 export class PeerChannels {
@@ -153,7 +157,10 @@ export class ForwardingExecutor implements ToolExecutor {
       return new ToolBridgeError(info.type, info.message, { details: { ...info.details, host_id: this.owner.hostId } });
     }
     if (error.code === status.DEADLINE_EXCEEDED) {
-      return new ToolBridgeError("DeadlineExceeded", `${this.spec.name}: deadline exceeded on host ${this.owner.hostId}`);
+      return new ToolBridgeError(
+        "DeadlineExceeded",
+        `${this.spec.name}: deadline exceeded on host ${this.owner.hostId}`,
+      );
     }
     if (error.code === status.CANCELLED) {
       return new ToolBridgeError("Cancelled", `${this.spec.name}: call cancelled`);

@@ -1,4 +1,4 @@
-import { ToolBridgeError } from "@toolbridge/protocol";
+import { type ErrorType, ToolBridgeError } from "@toolbridge/protocol";
 
 /** What the transport tells the service layer about one call. */
 export interface CallContext {
@@ -22,12 +22,13 @@ export interface CallContext {
 /** Why a call was stopped before its tool finished. */
 export type StopReason = "timeout" | "deadline" | "cancelled" | "session" | "shutdown";
 
-const MESSAGES: Record<StopReason, string> = {
-  timeout: "tool call timed out",
-  deadline: "client deadline exceeded",
-  cancelled: "call cancelled by the client",
-  session: "session ended during the call",
-  shutdown: "host shutting down",
+/** The error code and message of each stop; all but shutdown name the tool in the message. */
+const STOPS: Record<StopReason, { readonly code: ErrorType; readonly message: string }> = {
+  timeout: { code: "TimeoutError", message: "tool call timed out" },
+  deadline: { code: "DeadlineExceeded", message: "client deadline exceeded" },
+  cancelled: { code: "Cancelled", message: "call cancelled by the client" },
+  session: { code: "SessionExpired", message: "session ended during the call" },
+  shutdown: { code: "Unavailable", message: "host shutting down" },
 };
 
 /**
@@ -41,6 +42,10 @@ export class CallScope {
   readonly controller = new AbortController();
   readonly deadline: number;
   reason: StopReason | undefined;
+  /** Concurrency slots the call holds (bit 1: the tool's, bit 2: the session's), for the runner to release. */
+  held = 0;
+  /** Ms the call waited for those slots. */
+  queuedMs = 0;
   private readonly timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void) | undefined;
   private rejectGuard: ((error: unknown) => void) | undefined;
@@ -109,19 +114,14 @@ export class CallScope {
   /** The error that ends the call for the reason it stopped. */
   stopError(): ToolBridgeError {
     const reason = this.reason ?? "cancelled";
+    const { code, message } = STOPS[reason];
     const details = { tool_name: this.toolName, request_id: this.requestId, reason };
-    switch (reason) {
-      case "timeout":
-        return new ToolBridgeError("TimeoutError", `${this.toolName}: ${MESSAGES.timeout}`, { details });
-      case "deadline":
-        return new ToolBridgeError("DeadlineExceeded", `${this.toolName}: ${MESSAGES.deadline}`, { details });
-      case "cancelled":
-        return new ToolBridgeError("Cancelled", `${this.toolName}: ${MESSAGES.cancelled}`, { details });
-      case "session":
-        return new ToolBridgeError("SessionExpired", `${this.toolName}: ${MESSAGES.session}`, { details });
-      case "shutdown":
-        return new ToolBridgeError("Unavailable", MESSAGES.shutdown, { details });
-    }
+    return new ToolBridgeError(code, reason === "shutdown" ? message : `${this.toolName}: ${message}`, { details });
+  }
+
+  /** The error code of stopError(), without building the error. */
+  get stopCode(): ErrorType {
+    return STOPS[this.reason ?? "cancelled"].code;
   }
 
   dispose(): void {

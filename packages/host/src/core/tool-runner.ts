@@ -10,6 +10,7 @@ import {
   DEFAULT_LIMITS,
   type ErrorInfo,
   ErrorInfoSchema,
+  type ErrorType,
   type ExecuteToolResponse,
   ExecuteToolResponseSchema,
   ExecutionMetricsSchema,
@@ -113,7 +114,14 @@ export class ToolRunner {
     const shared = this.options.store.requests;
     const run = () => this.run(session, req, req.requestId, cc);
     const outcome = shared
-      ? shared.once(session.id, req.requestId, req.toolId, this.options.idempotencyWindowMs, () => cc.signal.aborted, run)
+      ? shared.once(
+          session.id,
+          req.requestId,
+          req.toolId,
+          this.options.idempotencyWindowMs,
+          () => cc.signal.aborted,
+          run,
+        )
       : run();
     this.idempotency.remember(session.id, req.requestId, req.toolId, outcome);
     return outcome;
@@ -130,15 +138,9 @@ export class ToolRunner {
     await this.checkRate(runtime, tool, session.id, name, requestId, cc);
     const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, false);
     let errorType = "";
-    let queuedMs = 0;
-    let held = 0;
     let start = 0;
     try {
-      if (tool.semaphore || runtime.semaphore) {
-        const queuedAt = performance.now();
-        held = await acquire(tool, runtime, scope.signal);
-        queuedMs = performance.now() - queuedAt;
-      }
+      if (tool.semaphore || runtime.semaphore) await acquire(scope, tool, runtime);
       this.options.metrics.callStarted();
       start = performance.now();
       const ctx = this.contextOf(scope, session.id, requestId, name, req.context);
@@ -153,18 +155,23 @@ export class ToolRunner {
         success: true,
         result: value,
         requestId,
-        metrics: create(ExecutionMetricsSchema, { durationMs, queuedMs, resultBytes: BigInt(size), attempts: 1 }),
+        metrics: create(ExecutionMetricsSchema, {
+          durationMs,
+          queuedMs: scope.queuedMs,
+          resultBytes: BigInt(size),
+          attempts: 1,
+        }),
       });
     } catch (error) {
       if (errorType === "MessageTooLarge") throw error;
       const durationMs = start === 0 ? 0 : performance.now() - start;
       if (scope.reason !== undefined && scope.reason !== "timeout") {
-        errorType = stopErrorType(scope);
+        errorType = scope.stopCode;
         throw scope.stopError();
       }
       if (start === 0 && scope.reason === undefined) {
         // Refused while queueing (queue full): a limit failure, reported as a status.
-        errorType = error instanceof ToolBridgeError ? error.code : "InternalError";
+        errorType = errorCodeOf(error);
         throw error;
       }
       const info = errorInfoFromThrown(
@@ -175,9 +182,9 @@ export class ToolRunner {
       );
       errorType = info.type;
       this.logFailure(info, session.id, requestId, name);
-      return failedResponse(info, requestId, durationMs, queuedMs);
+      return failedResponse(info, requestId, durationMs, scope.queuedMs);
     } finally {
-      this.close(scope, runtime, tool, held);
+      this.close(scope, runtime, tool);
       if (start !== 0) this.finished(name, errorType, performance.now() - start, session.id, requestId);
     }
   }
@@ -198,19 +205,13 @@ export class ToolRunner {
     const tool = this.toolRuntimeOf(executor);
     await this.checkRate(runtime, tool, session.id, name, requestId, cc);
     const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, true);
-    let held = 0;
-    let queuedMs = 0;
     let start = 0;
     let errorType = "";
     let iterator: AsyncIterator<Any> | undefined;
     let finished = false;
     let sequence = 0n;
     try {
-      if (tool.semaphore || runtime.semaphore) {
-        const queuedAt = performance.now();
-        held = await acquire(tool, runtime, scope.signal);
-        queuedMs = performance.now() - queuedAt;
-      }
+      if (tool.semaphore || runtime.semaphore) await acquire(scope, tool, runtime);
       this.options.metrics.callStarted();
       start = performance.now();
       const ctx = this.contextOf(scope, session.id, requestId, name, req.context);
@@ -242,7 +243,11 @@ export class ToolRunner {
             totalChunks: sequence,
             totalBytes: BigInt(totalBytes),
             requestId,
-            metrics: create(ExecutionMetricsSchema, { durationMs: performance.now() - start, queuedMs, attempts: 1 }),
+            metrics: create(ExecutionMetricsSchema, {
+              durationMs: performance.now() - start,
+              queuedMs: scope.queuedMs,
+              attempts: 1,
+            }),
           },
         },
       });
@@ -250,11 +255,11 @@ export class ToolRunner {
       if (errorType === "MessageTooLarge") throw error;
       // Nobody is listening after a cancel or an expired client deadline: end with the status.
       if (scope.reason === "cancelled" || scope.reason === "deadline") {
-        errorType = stopErrorType(scope);
+        errorType = scope.stopCode;
         throw scope.stopError();
       }
       if (start === 0 && scope.reason === undefined) {
-        errorType = error instanceof ToolBridgeError ? error.code : "InternalError";
+        errorType = errorCodeOf(error);
         throw error;
       }
       const info = errorInfoFromThrown(
@@ -269,7 +274,7 @@ export class ToolRunner {
     } finally {
       // Returning the tool's iterator runs its generator's `finally` (cancel, timeout, error).
       if (iterator && !finished) iterator.return?.().catch(() => {});
-      this.close(scope, runtime, tool, held);
+      this.close(scope, runtime, tool);
       if (start !== 0) this.finished(name, errorType, performance.now() - start, session.id, requestId);
     }
   }
@@ -407,7 +412,11 @@ export class ToolRunner {
   }
 
   /** A tool another host serves, unless this call was itself forwarded (no second hop). */
-  private remoteTool(sessionId: string, toolId: string, cc: CallContext): Promise<ToolExecutor | undefined> | undefined {
+  private remoteTool(
+    sessionId: string,
+    toolId: string,
+    cc: CallContext,
+  ): Promise<ToolExecutor | undefined> | undefined {
     if (cc.forwardedBy !== undefined || !this.options.resolveRemote) return undefined;
     return this.options.resolveRemote(sessionId, toolId);
   }
@@ -431,10 +440,10 @@ export class ToolRunner {
     return scope;
   }
 
-  private close(scope: CallScope, runtime: SessionRuntime, tool: ToolRuntime, held: number): void {
+  private close(scope: CallScope, runtime: SessionRuntime, tool: ToolRuntime): void {
     scope.dispose();
-    if (held & 1) tool.semaphore?.release();
-    if (held & 2) runtime.semaphore?.release();
+    if (scope.held & 1) tool.semaphore?.release();
+    if (scope.held & 2) runtime.semaphore?.release();
     runtime.calls.delete(scope);
     this.streams.delete(scope);
     this.active.delete(scope);
@@ -540,23 +549,28 @@ function toolCall(req: CallRequest | StreamToolRequest): ToolCall {
   return { args: req.args, kwargs: req.kwargs, context: req.context ?? NO_CONTEXT };
 }
 
-/** Takes the tool's and the session's slots; returns a bitmask of what is held. */
-async function acquire(tool: ToolRuntime, runtime: SessionRuntime, signal: AbortSignal): Promise<number> {
-  let held = 0;
+/**
+ * Takes the tool's and the session's slots, recording on the scope what it holds
+ * and how long it queued. On failure it holds nothing: a slot already taken is
+ * given back at once (not when the scope closes, which for a stream may be later).
+ */
+async function acquire(scope: CallScope, tool: ToolRuntime, runtime: SessionRuntime): Promise<void> {
+  const queuedAt = performance.now();
   try {
     if (tool.semaphore) {
-      await tool.semaphore.acquire(signal);
-      held |= 1;
+      await tool.semaphore.acquire(scope.signal);
+      scope.held |= 1;
     }
     if (runtime.semaphore) {
-      await runtime.semaphore.acquire(signal);
-      held |= 2;
+      await runtime.semaphore.acquire(scope.signal);
+      scope.held |= 2;
     }
-    return held;
   } catch (error) {
-    if (held & 1) tool.semaphore?.release();
+    if (scope.held & 1) tool.semaphore?.release();
+    scope.held = 0;
     throw error;
   }
+  scope.queuedMs = performance.now() - queuedAt;
 }
 
 function checkRate(runtime: SessionRuntime, tool: ToolRuntime, sessionId: string, name: string, requestId: string) {
@@ -587,8 +601,9 @@ function toolNotFound(toolId: string, sessionId: string, requestId: string): Err
   });
 }
 
-function stopErrorType(scope: CallScope): string {
-  return scope.stopError().code;
+/** The code of a ToolBridgeError; anything else thrown is an InternalError. */
+function errorCodeOf(error: unknown): ErrorType {
+  return error instanceof ToolBridgeError ? error.code : "InternalError";
 }
 
 function failedResponse(info: ErrorInfo, requestId: string, durationMs: number, queuedMs: number): ExecuteToolResponse {
@@ -612,10 +627,9 @@ function errorChunk(streamId: string, sequence: bigint, info: ErrorInfo): Stream
 
 /** A status failure of one batch item, carried in that item's result instead. */
 function statusErrorInfo(error: unknown, toolName: string, requestId: string): ErrorInfo {
-  const code = error instanceof ToolBridgeError ? error.code : "InternalError";
   const details = error instanceof ToolBridgeError ? { ...error.details } : {};
   return create(ErrorInfoSchema, {
-    type: code,
+    type: errorCodeOf(error),
     message: error instanceof Error ? error.message : String(error),
     details,
     toolName,

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { CallContext } from "../core/call-scope.js";
+import { httpPrincipalOf } from "../security/http-guard.js";
 
 /**
  * CallContext of one HTTP request. The client "cancels" by going away: the
@@ -12,6 +13,11 @@ export class HttpCallContext implements CallContext {
   private controller: AbortController | undefined;
 
   constructor(private readonly res: ServerResponse) {}
+
+  /** The caller the gateway's guard authenticated, if auth is on. */
+  get principal(): string | undefined {
+    return httpPrincipalOf(this.res.req);
+  }
 
   /** The client disconnected before the response was complete. */
   get clientGone(): boolean {

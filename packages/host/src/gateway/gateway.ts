@@ -1,8 +1,11 @@
+import type { ServerOptions as HttpsServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
-import Fastify, { type FastifyError, type FastifyReply } from "fastify";
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { HostMetrics } from "../observability/metrics.js";
+import { installHttpGuard } from "../security/http-guard.js";
+import type { RequestGuard } from "../security/request-guard.js";
 import { openApiRoute } from "./openapi.js";
 import {
   HttpProblem,
@@ -31,6 +34,10 @@ export interface GatewayOptions {
   host?: string;
   /** TCP port (0 picks a free one). */
   port?: number;
+  /** Serve HTTPS (the host's `tls` certificates). */
+  https?: HttpsServerOptions;
+  /** Authentication, session ownership and audit (packages/host/src/security). */
+  guard?: RequestGuard;
 }
 
 export interface Gateway {
@@ -60,6 +67,7 @@ export function gatewayRoutes(deps: GatewayDeps): GatewayRoute[] {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = options.logger.child({ component: "http-gateway" });
   const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
     bodyLimit: options.maxMessageBytes,
     // No per-request logging (it would cost more than the request under load); failures are logged below.
     logger: false,
@@ -82,6 +90,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ),
     );
   });
+  if (options.guard) installHttpGuard(app as unknown as FastifyInstance, options.guard);
   const deps: GatewayDeps = {
     core: options.core,
     metrics: options.metrics,

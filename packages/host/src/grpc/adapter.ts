@@ -6,14 +6,19 @@ import {
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { FORWARDED_BY_HEADER } from "../cluster/header.js";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { CallContext } from "../core/call-scope.js";
 import { hostError } from "../errors.js";
 import { OversizedRequest, UndecodableRequest } from "./message-limit.js";
 import { toGrpcStatus } from "./status.js";
+import { guardedOpen, guardedUnary } from "../security/grpc-guard.js";
+import { methodName, type RequestGuard } from "../security/request-guard.js";
 
 export interface GrpcAdapterOptions {
   debug: boolean;
+  /** Authentication, session ownership and audit of every call (packages/host/src/security). */
+  guard?: RequestGuard;
   /** Handler of ConnectWorker, once workers are supported. */
   connectWorker?: handleBidiStreamingCall<unknown, unknown>;
 }
@@ -71,7 +76,12 @@ export class GrpcAdapter {
     return (call: ServerUnaryCall<unknown, Res>, callback: sendUnaryData<Res>) => {
       const request = call.request;
       if (request instanceof OversizedRequest || request instanceof UndecodableRequest) {
+        this.options.guard?.settled(methodName(call.getPath()), undefined, "grpc", { error: request.toError() });
         callback(toGrpcStatus(request.toError(), debug));
+        return;
+      }
+      if (this.options.guard) {
+        guardedUnary(this.options.guard, call, (p) => run(request, new GrpcCallContext(call, undefined, p)), callback, debug);
         return;
       }
       let result: Promise<Res>;
@@ -100,7 +110,11 @@ export class GrpcAdapter {
       }
       const controller = new AbortController();
       this.openStreams.add(controller);
-      void this.pump(call, () => open(request, new GrpcCallContext(call, controller)), controller.signal).finally(() =>
+      const guard = this.options.guard;
+      const start = guard
+        ? () => guardedOpen(guard, call, (principal) => open(request, new GrpcCallContext(call, controller, principal)))
+        : () => open(request, new GrpcCallContext(call, controller));
+      void this.pump(call, start, controller.signal).finally(() =>
         this.openStreams.delete(controller),
       );
     };
@@ -144,13 +158,17 @@ export class GrpcAdapter {
  */
 class GrpcCallContext implements CallContext {
   readonly deadlineMs: number;
+  readonly forwardedBy: string | undefined;
 
   constructor(
     private readonly call: Surface,
     private controller: AbortController | undefined,
+    readonly principal?: string,
   ) {
     const deadline = call.getDeadline();
     this.deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+    const forwardedBy = call.metadata.get(FORWARDED_BY_HEADER)[0];
+    this.forwardedBy = typeof forwardedBy === "string" ? forwardedBy : undefined;
     if (controller) this.linkController(controller);
   }
 

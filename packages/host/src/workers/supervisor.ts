@@ -255,15 +255,16 @@ export class WorkerSupervisor {
     }
   }
 
+  /** A worker's output lines go to the host log; the host cannot know their severity, so: info. */
   private forwardOutput(running: Running): void {
-    for (const [stream, level] of [
-      [running.child.stdout, "info"],
-      [running.child.stderr, "warn"],
+    for (const [stream, name] of [
+      [running.child.stdout, "stdout"],
+      [running.child.stderr, "stderr"],
     ] as const) {
       stream?.setEncoding("utf8");
       stream?.on("data", (text: string) => {
         for (const line of text.split("\n")) {
-          if (line.trim() !== "") this.logger[level]({ worker_id: running.id, pid: running.pid }, line);
+          if (line.trim() !== "") this.logger.info({ worker_id: running.id, pid: running.pid, stream: name }, line);
         }
       });
     }

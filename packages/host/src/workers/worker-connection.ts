@@ -75,6 +75,11 @@ export class WorkerConnection {
     return this.pending.size;
   }
 
+  /** The host stopped reading this worker (a stream consumer is behind): its silence is ours. */
+  get paused(): boolean {
+    return this.backlogged.size > 0;
+  }
+
   get maxConcurrency(): number {
     return this.hello.maxConcurrency;
   }
@@ -268,7 +273,11 @@ export class WorkerConnection {
 
   private unblock(callId: string): void {
     if (!this.backlogged.delete(callId)) return;
-    if (this.backlogged.size === 0 && !this.closed) this.stream.resume();
+    if (this.backlogged.size === 0 && !this.closed) {
+      // Heartbeats queued behind the pause count from now on.
+      this.lastHeardAt = Date.now();
+      this.stream.resume();
+    }
   }
 
   private tagged(info: ErrorInfo | undefined, tool: string): ErrorInfo {

@@ -2,7 +2,6 @@ import { clone, create, equals } from "@bufbuild/protobuf";
 import { type handleBidiStreamingCall, status } from "@grpc/grpc-js";
 import {
   type ConnectWorkerRequest,
-  type ConnectWorkerResponse,
   ErrorInfoSchema,
   type RegisterWorkerTools,
   ToolLocation,
@@ -360,7 +359,7 @@ export class WorkerHub {
     const now = Date.now();
     const limit = this.options.heartbeatIntervalMs * this.options.missedHeartbeats;
     for (const connection of this.workers()) {
-      if (now - connection.lastHeardAt > limit) {
+      if (now - connection.lastHeardAt > limit && !connection.paused) {
         this.deps.logger.warn(
           { worker_id: connection.id, silent_ms: now - connection.lastHeardAt },
           "worker missed heartbeats: declared dead",

@@ -5,8 +5,11 @@ import { ToolBridge, type ToolBridgeError } from "@toolbridge/client";
 import { ToolLocation } from "@toolbridge/protocol";
 import { isProcessAlive, startProcess, waitFor } from "@toolbridge/testkit";
 import { afterEach, describe, expect, test } from "vitest";
+import { z } from "zod";
 import { countingTools } from "../../../../examples/workers/counting_tools.mjs";
+import { serveWorker } from "../../../client/src/worker/index.js";
 import { createHost, type Host, type HostOptions } from "../host.js";
+import { defineTool } from "../tool/define-tool.js";
 import type { WorkerConfig } from "./config.js";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -261,5 +264,57 @@ describe("a TypeScript worker", () => {
     controller.abort();
     await failure(call);
     await waitFor(async () => (await bridge.callTool("cancelled_count")) === 1, { message: "sleep_ms cancelled" });
+  });
+});
+
+describe("registration", () => {
+  test("a worker cannot take the name of a host tool", async () => {
+    const host = await startHost({});
+    const clash = defineTool({ name: "host_echo", input: z.object({}), handler: () => "worker" });
+    const refused = await failure(serveWorker(host.address, [clash], { logger: host.logger }));
+    expect(refused.code).toBe("AlreadyExists");
+    expect(refused.message).toContain("host_echo");
+    const bridge = await connect(host, "clash");
+    expect(await bridge.callTool("host_echo", { value: "host" })).toBe("host");
+  });
+});
+
+describe("streaming through a worker", () => {
+  test("a consumer that stops reading pauses the worker's generator (backpressure end to end)", async () => {
+    const host = await startHost({});
+    let produced = 0;
+    const chunk = "x".repeat(32 * 1024);
+    const flood = defineTool({
+      name: "flood",
+      input: z.object({ n: z.number().int() }),
+      async *handler({ n }) {
+        for (let i = 0; i < n; i++) {
+          produced++;
+          yield chunk;
+        }
+      },
+    });
+    const worker = await serveWorker(host.address, [flood], { logger: host.logger });
+    open.push({ close: () => worker.close(1_000) });
+    const bridge = await connect(host, "ts-flood");
+    const iterator = bridge.openStream("flood", { n: 3_000 })[Symbol.asyncIterator]();
+    expect(await iterator.next()).toEqual({ done: false, value: chunk });
+    // Without backpressure all 3000 chunks (96 MB) would be produced at once; with it the
+    // producer stops once the windows and buffers between it and the reader are full.
+    let previous = -1;
+    await waitFor(
+      async () => {
+        const settled = produced === previous;
+        previous = produced;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return settled;
+      },
+      { timeoutMs: 10_000, message: "the producer to stall" },
+    );
+    expect(produced).toBeLessThan(1_500);
+    let read = 1;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) read++;
+    expect(read).toBe(3_000);
+    expect(produced).toBe(3_000);
   });
 });

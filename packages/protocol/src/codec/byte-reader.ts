@@ -1,5 +1,5 @@
 import { Buffer, isUtf8 } from "node:buffer";
-import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { PathError } from "./path.js";
 
 /**
@@ -257,7 +257,7 @@ export class ByteReader {
       case WIRE_LEN:
         this.pos = this.lenEnd();
         return;
-      case 5:
+      case WIRE_FIXED32:
         if (this.pos + 4 > this.end) throw new PathError("truncated fixed32");
         this.pos += 4;
         return;

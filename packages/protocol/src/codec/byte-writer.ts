@@ -10,6 +10,7 @@ const textEncoder = new TextEncoder();
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
+export const WIRE_FIXED32 = 5;
 
 export class ByteWriter {
   private buf: Uint8Array;

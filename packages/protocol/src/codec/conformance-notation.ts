@@ -32,7 +32,7 @@ type Tagged = null | boolean | string | Tagged[] | { [key: string]: Tagged };
 const TS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$/;
 
 /** RFC 3339 UTC with up to 9 fraction digits -> nanoseconds since the epoch. */
-export function parseTimestampNs(s: string): bigint {
+function parseTimestampNs(s: string): bigint {
   const m = TS.exec(s);
   if (!m) throw new Error(`bad $ts ${s}`);
   const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

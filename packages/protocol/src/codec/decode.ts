@@ -2,7 +2,7 @@ import type { Any } from "@bufbuild/protobuf/wkt";
 import { ProtocolError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { ByteReader } from "./byte-reader.js";
-import { WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
 import { PathError, type PathSegment } from "./path.js";
@@ -374,7 +374,7 @@ function decodeTop(any: Any, d: Decoder): unknown {
     case TYPE.double:
       return wrapperField(r, WIRE_FIXED64, () => d.double(r.double()), d.double(0));
     case TYPE.float:
-      return wrapperField(r, 5, () => d.double(r.float()), d.double(0));
+      return wrapperField(r, WIRE_FIXED32, () => d.double(r.float()), d.double(0));
     case TYPE.bool:
       return wrapperField(r, WIRE_VARINT, () => r.bool(), false);
     case TYPE.bytes:

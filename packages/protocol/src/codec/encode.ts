@@ -146,33 +146,24 @@ class Encoder {
       }
     }
     if (Array.isArray(v)) {
-      this.enter(v, depth);
-      w.uint32(this.struct ? S_LIST : V_LIST);
-      const mark = w.beginLen();
+      const mark = this.beginContainer(v, depth, this.struct ? S_LIST : V_LIST);
       this.listBody(v, depth);
-      w.endLen(mark);
-      this.stack.pop();
+      this.endContainer(mark);
       return;
     }
     if (isPlainObject(v)) {
       const keys = Object.keys(v);
       // protobuf-es messages are plain objects too; their $typeName comes first.
       if (keys[0] !== "$typeName" || !isTimestampMessage(v)) {
-        this.enter(v, depth);
-        w.uint32(this.struct ? S_STRUCT : V_MAP);
-        const mark = w.beginLen();
+        const mark = this.beginContainer(v, depth, this.struct ? S_STRUCT : V_MAP);
         this.objectBody(v, keys, depth);
-        w.endLen(mark);
-        this.stack.pop();
+        this.endContainer(mark);
         return;
       }
     } else if (v instanceof Map) {
-      this.enter(v, depth);
-      w.uint32(this.struct ? S_STRUCT : V_MAP);
-      const mark = w.beginLen();
+      const mark = this.beginContainer(v, depth, this.struct ? S_STRUCT : V_MAP);
       this.mapBody(v, depth);
-      w.endLen(mark);
-      this.stack.pop();
+      this.endContainer(mark);
       return;
     }
     if (v instanceof Float64) {
@@ -230,10 +221,18 @@ class Encoder {
     w.endLen(mark);
   }
 
-  private enter(v: object, depth: number): void {
+  /** Checks depth and cycles, then opens the container's field; returns the length mark for endContainer. */
+  private beginContainer(v: object, depth: number, tag: number): number {
     if (depth > this.maxDepth) throw new PathError(`nesting deeper than ${this.maxDepth}`);
     if (this.stack.includes(v)) throw new PathError("cyclic reference");
     this.stack.push(v);
+    this.w.uint32(tag);
+    return this.w.beginLen();
+  }
+
+  private endContainer(mark: number): void {
+    this.w.endLen(mark);
+    this.stack.pop();
   }
 
   /** ListValue / ValueList body. */
@@ -457,12 +456,8 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
 function container(enc: Encoder, obj: object): Any {
   enc.reset(true);
   try {
-    if (Array.isArray(obj)) {
-      enc.node(obj, 1); // checks depth and cycles like any nested container
-      return any(TYPE.list, stripOuter(enc));
-    }
-    enc.node(obj, 1);
-    return any(TYPE.struct, stripOuter(enc));
+    enc.node(obj, 1); // checks depth and cycles like any nested container
+    return any(Array.isArray(obj) ? TYPE.list : TYPE.struct, stripOuter(enc));
   } catch (err) {
     if (err !== NOT_STRUCT) throw err;
   }

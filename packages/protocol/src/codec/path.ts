@@ -29,7 +29,7 @@ export class PathError extends Error {
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function formatPath(segments: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[]): string {
   let out = "$";
   for (const s of segments) {
     if (typeof s === "number") out += `[${s}]`;

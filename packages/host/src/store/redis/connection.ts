@@ -44,7 +44,7 @@ export class RedisConnection {
       await client.connect();
       state.connected = true;
     } catch (error) {
-      client.destroy();
+      if (client.isOpen) client.destroy();
       throw unavailable(url, error);
     }
     return new RedisConnection(url, client as RedisClientType);

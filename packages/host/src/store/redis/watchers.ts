@@ -67,11 +67,9 @@ export class RedisWatchers {
   ): Promise<AsyncIterable<WatchVariablesResponse>> {
     const own = this.bySession.get(sessionId) ?? new Set<Watcher>();
     if (own.size >= this.maxPerSession) {
-      throw hostError(
-        "ResourceExhausted",
-        `too many watchers on session ${sessionId} (limit ${this.maxPerSession})`,
-        { session_id: sessionId },
-      );
+      throw hostError("ResourceExhausted", `too many watchers on session ${sessionId} (limit ${this.maxPerSession})`, {
+        session_id: sessionId,
+      });
     }
     const stop = () => watcher.queue.end();
     const watcher: Watcher = {
@@ -98,7 +96,9 @@ export class RedisWatchers {
         const initial = snapshot.variables.filter((v) => matches(watcher, v.name));
         initial.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         for (const variable of initial) {
-          watcher.queue.push(create(WatchVariablesResponseSchema, { changeType: VariableChangeType.INITIAL, variable }));
+          watcher.queue.push(
+            create(WatchVariablesResponseSchema, { changeType: VariableChangeType.INITIAL, variable }),
+          );
         }
       }
     } catch (error) {

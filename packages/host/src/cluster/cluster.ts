@@ -1,0 +1,123 @@
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { RegistryChange, ToolRegistry } from "../registry/registry.js";
+import type { ToolExecutor } from "../registry/types.js";
+import type { RedisSessionStore } from "../store/redis/store.js";
+import { ClusterDirectory } from "./directory.js";
+import { ForwardingExecutor, PeerChannels } from "./forwarder.js";
+
+export interface ClusterOptions {
+  /** This host's id in the cluster (random). */
+  hostId?: string;
+  /** "host:port" other hosts reach this one's gRPC port at (default: the address it listens on). */
+  advertiseAddress?: string;
+  /** How often the host says it is alive (1 s); it counts as gone after three missed beats. */
+  heartbeatMs?: number;
+}
+
+/** How long a found owner is reused before asking Redis again. */
+const OWNER_CACHE_MS = 1_000;
+
+/**
+ * Makes the tools of every host callable through every host. Each host keeps
+ * a heartbeat key with its gRPC address, records the global tools it serves
+ * (session tools record their owner in the session store), and resolves a tool
+ * it lacks to a ForwardingExecutor aimed at the host that has it.
+ */
+export class Cluster {
+  readonly hostId: string;
+  private readonly directory: ClusterDirectory;
+  private readonly channels = new PeerChannels();
+  private readonly owners = new Map<string, { executor: ToolExecutor; until: number }>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly ttlMs: number;
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  private constructor(
+    store: RedisSessionStore,
+    private readonly registry: ToolRegistry,
+    private readonly address: string,
+    private readonly logger: Logger,
+    options: ClusterOptions,
+  ) {
+    this.hostId = options.hostId ?? randomUUID();
+    const heartbeatMs = options.heartbeatMs ?? 1_000;
+    this.ttlMs = heartbeatMs * 3;
+    this.directory = new ClusterDirectory(store.redis, store.keys);
+    store.hostId = this.hostId;
+    this.unsubscribe = registry.onChange((change) => this.changed(change));
+    this.heartbeat = setInterval(() => void this.beat(), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Joins the cluster: first heartbeat and this host's global tools, before the host serves calls. */
+  static async join(
+    store: RedisSessionStore,
+    registry: ToolRegistry,
+    listenAddress: string,
+    logger: Logger,
+    options: ClusterOptions = {},
+  ): Promise<Cluster> {
+    const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options);
+    await cluster.directory.beat(cluster.hostId, cluster.address, cluster.ttlMs);
+    await cluster.advertiseAll();
+    return cluster;
+  }
+
+  /** A tool this host lacks, served by another host (for ToolRunner's resolveRemote). */
+  readonly resolve = async (sessionId: string, toolId: string): Promise<ToolExecutor | undefined> => {
+    const key = `${sessionId}\u0000${toolId}`;
+    const cached = this.owners.get(key);
+    if (cached && cached.until > Date.now()) return cached.executor;
+    const owner = await this.directory.lookup(this.hostId, sessionId, toolId);
+    if (!owner) return undefined;
+    const executor = new ForwardingExecutor(owner, this.hostId, this.channels);
+    if (owner.address !== "") this.owners.set(key, { executor, until: Date.now() + OWNER_CACHE_MS });
+    return executor;
+  };
+
+  /** Leaves: withdraws this host's tools and heartbeat, closes peer channels. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+    this.channels.close();
+    try {
+      for (const spec of this.registry.globalSpecs()) await this.directory.withdraw(this.hostId, spec);
+      await this.directory.leave(this.hostId);
+    } catch (error) {
+      this.logger.warn(
+        { err: error },
+        "could not withdraw from the cluster; peers will see this host gone when its heartbeat lapses",
+      );
+    }
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const rejoined = await this.directory.beat(this.hostId, this.address, this.ttlMs);
+      // Redis came back empty (restart without persistence): say again what this host serves.
+      if (rejoined) await this.advertiseAll();
+    } catch (error) {
+      this.logger.warn({ err: error }, "cluster heartbeat failed");
+    }
+  }
+
+  private async advertiseAll(): Promise<void> {
+    for (const spec of this.registry.globalSpecs()) await this.directory.advertise(this.hostId, spec);
+  }
+
+  /** Global tools come and go (workers connecting, leaving); session tools are recorded by the store. */
+  private changed(change: RegistryChange): void {
+    if (change.sessionId !== "" || this.closed) return;
+    const done =
+      change.kind === "added"
+        ? this.directory.advertise(this.hostId, change.spec)
+        : this.directory.withdraw(this.hostId, change.spec);
+    done.catch((error: unknown) =>
+      this.logger.warn({ err: error, tool: change.spec.name }, "could not update the cluster's tool directory"),
+    );
+  }
+}

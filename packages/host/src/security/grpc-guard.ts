@@ -1,0 +1,62 @@
+import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import { toGrpcStatus } from "../grpc/status.js";
+import { grpcCredentials } from "./credentials.js";
+import { methodName, type RequestGuard, sessionOf } from "./request-guard.js";
+import { grpcPeerCommonName } from "./tls.js";
+
+type GuardedCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+/** Authenticates a gRPC call and checks the session it names; resolves to the principal. */
+export function admitted(guard: RequestGuard, call: GuardedCall): Promise<string | undefined> {
+  const method = methodName(call.getPath());
+  return guard.admit(method, sessionOf(method, call.request), grpcCredentials(call.metadata, grpcPeerCommonName(call)));
+}
+
+/** Opens a server stream through the guard; a refusal (auth, access, a limit such as watchers) is audited. */
+export async function guardedOpen<T>(
+  guard: RequestGuard,
+  call: ServerWritableStream<unknown, unknown>,
+  open: (principal: string | undefined) => T | Promise<T>,
+): Promise<T> {
+  let principal: string | undefined;
+  try {
+    principal = await admitted(guard, call);
+    return await open(principal);
+  } catch (error) {
+    guard.settled(methodName(call.getPath()), principal, "grpc", { error });
+    throw error;
+  }
+}
+
+/** A unary call through the guard: admit, run with the principal, audit the outcome, answer. */
+export function guardedUnary<Res>(
+  guard: RequestGuard,
+  call: ServerUnaryCall<unknown, Res>,
+  run: (principal: string | undefined) => Promise<Res>,
+  callback: sendUnaryData<Res>,
+  debug: boolean,
+): void {
+  const method = methodName(call.getPath());
+  let principal: string | undefined;
+  admitted(guard, call)
+    .then((admittedAs) => {
+      principal = admittedAs;
+      return run(admittedAs);
+    })
+    .then(
+      (response) => {
+        guard.settled(method, principal, "grpc", createdSession(method, response));
+        callback(null, response);
+      },
+      (error: unknown) => {
+        guard.settled(method, principal, "grpc", { error });
+        callback(toGrpcStatus(error, debug));
+      },
+    );
+}
+
+function createdSession(method: string, response: unknown): { createdSession?: string } {
+  if (method !== "InitializeSession") return {};
+  const id = (response as { session?: { sessionId?: string } }).session?.sessionId;
+  return id ? { createdSession: id } : {};
+}

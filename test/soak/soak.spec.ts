@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { soak } from "./soak.js";
+
+// Mixed load (unary, stream, batch, variables, session churn) at half of the
+// measured capacity against a host in a child process. 30 s in the default
+// suite; `npm run soak` runs it for 10 minutes (SOAK_DURATION_MS).
+
+const DURATION_MS = Number(process.env.SOAK_DURATION_MS ?? 30_000);
+const LONG = DURATION_MS >= 120_000;
+
+describe("soak", () => {
+  it(`${DURATION_MS / 1000} s of mixed load: no errors, fds back to where they were, RSS not climbing`, { timeout: DURATION_MS + 120_000 }, async () => {
+    const report = await soak({
+      durationMs: DURATION_MS,
+      capacityMs: 5000,
+      sampleEveryMs: LONG ? 5000 : 1000,
+      log: LONG ? (line) => console.log(line) : undefined,
+    });
+    const { samples, ...summary } = report;
+    console.log(`soak report ${JSON.stringify(summary, null, 2)}`);
+
+    expect(report.operations).toBeGreaterThan(0);
+    expect(report.errorsByKind).toEqual({});
+    // Every connection the load opened is closed again on the host.
+    expect(report.fds.after).toBeLessThanOrEqual(report.fds.before + 5);
+    // Bounded during the run too: long-lived channels plus at most CONCURRENCY churn channels.
+    expect(report.fds.max).toBeLessThanOrEqual(report.fds.before + 80);
+    // Generous: a short run still includes JIT and heap warm-up; the 10 min run is the real check.
+    expect(report.rssSlopeMbPerMin).toBeLessThan(LONG ? 2 : 60);
+    expect(samples.length).toBeGreaterThan(3);
+  });
+});
