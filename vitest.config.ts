@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@toolbridge\/protocol\/gen$/, replacement: src("protocol", "gen.ts") },
       { find: /^@toolbridge\/protocol$/, replacement: src("protocol") },
       { find: /^@toolbridge\/host$/, replacement: src("host") },
+      { find: /^@toolbridge\/client\/worker$/, replacement: src("client", "worker/index.ts") },
       { find: /^@toolbridge\/client$/, replacement: src("client") },
       { find: /^@toolbridge\/agent$/, replacement: src("agent") },
       { find: /^@toolbridge\/testkit$/, replacement: src("testkit") },

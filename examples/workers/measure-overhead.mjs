@@ -11,7 +11,9 @@ import { ToolBridge } from "@toolbridge/client";
 
 const calls = Number(process.argv[2] ?? 2000);
 const here = new URL(".", import.meta.url).pathname;
-const loader = process.execArgv.includes("--import") ? ["--import", process.execArgv[process.execArgv.indexOf("--import") + 1]] : [];
+const loader = process.execArgv.includes("--import")
+  ? ["--import", process.execArgv[process.execArgv.indexOf("--import") + 1]]
+  : [];
 
 const config = {
   workers: [

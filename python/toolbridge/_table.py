@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from google.protobuf.message import DecodeError
 
-from toolbridge._codec_wire import PathError
+from toolbridge._codec_wire import PathError, utf8
 from toolbridge.v1 import values_pb2
 
 INT64, FLOAT64, BOOL, STRING, TIMESTAMP, BYTES = 1, 2, 3, 4, 5, 6
@@ -108,7 +108,7 @@ def _variable_width(col: values_pb2.Column, values: np.ndarray) -> values_pb2.Co
     kinds = {type(v) for v in values if not _is_null(v)}
     if kinds <= {str}:
         col.type = STRING
-        encode = _utf8
+        encode = utf8
     elif kinds <= {bytes, bytearray}:
         col.type = BYTES
         encode = bytes
@@ -123,13 +123,6 @@ def _variable_width(col: values_pb2.Column, values: np.ndarray) -> values_pb2.Co
     col.offsets = offsets.tobytes()
     col.validity = _validity(mask)
     return col
-
-
-def _utf8(s: str) -> bytes:
-    try:
-        return s.encode("utf-8")
-    except UnicodeEncodeError:
-        raise PathError("string contains a lone surrogate") from None
 
 
 def table_to_dataframe(payload: bytes) -> pd.DataFrame:
@@ -217,7 +210,7 @@ def _variable_values(c: values_pb2.Column, n: int, mask: Optional[np.ndarray]) -
     if len(c.offsets) != (n + 1) * 8:
         raise PathError(f"offsets have {len(c.offsets)} bytes for {n} rows")
     offsets = np.frombuffer(c.offsets, dtype="<i8")
-    if n >= 0 and (offsets[0] != 0 or (np.diff(offsets) < 0).any() or offsets[-1] != len(c.data)):
+    if offsets[0] != 0 or (np.diff(offsets) < 0).any() or offsets[-1] != len(c.data):
         raise PathError("offsets must increase from 0 to the data length")
     data = c.data
     out = np.empty(n, dtype=object)

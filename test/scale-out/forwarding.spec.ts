@@ -126,6 +126,21 @@ describe("forwarding to the host that owns a tool", () => {
     expect(decodeValue(must(response.result))).toBe("from a");
   });
 
+  it("every host lists the tools other hosts serve", async () => {
+    const { tools } = await b.client.unary("getSessionTools", { sessionId: "fw" });
+    expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(["broken", "countdown", "local", "whoami"]));
+    a.host.registerTool(listedGlobal);
+    // Global tools of other hosts are picked up with the next heartbeat.
+    let names: string[] = [];
+    for (let i = 0; i < 100 && !names.includes("listed_on_a"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      names = (await c.client.unary("getSessionTools", { sessionId: "fw" })).tools.map((t) => t.name);
+    }
+    expect(names).toContain("listed_on_a");
+    const init = await c.client.unary("initializeSession", { sessionId: "fw-listed" });
+    expect(init.tools.map((t) => t.name)).toContain("listed_on_a");
+  });
+
   it("an unknown tool is still ToolNotFound", async () => {
     const response = await b.client.unary("executeTool", { sessionId: "fw", toolId: "nowhere" });
     expect(response.error?.type).toBe("ToolNotFound");
@@ -154,4 +169,5 @@ describe("forwarding to the host that owns a tool", () => {
   });
 });
 
+const listedGlobal = defineTool({ name: "listed_on_a", input: z.object({}), handler: async () => "listed" });
 const whoamiGlobal = defineTool({ name: "global_only_on_a", input: z.object({}), handler: async () => "from a" });

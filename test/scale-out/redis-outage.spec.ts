@@ -59,10 +59,11 @@ describe("Redis killed mid-run and restarted on the same port", () => {
 
     await redis.kill();
     // Every call that needs the store fails at once, on every host: no queueing until Redis returns.
+    // (With a request_id, as the SDK sends, a call always consults Redis; without one, a host that
+    // touched the session a moment ago answers from memory until it notices the lost connection.)
     for (const host of [a, b]) {
-      const failure = await expectGrpcFailure(
-        host.client.unary("executeTool", { sessionId: "before", toolId: "ping" }, { deadline: Date.now() + 5_000 }),
-      );
+      const call = { sessionId: "before", toolId: "ping", requestId: `r-${host.host.address}` };
+      const failure = await expectGrpcFailure(host.client.unary("executeTool", call, { deadline: Date.now() + 5_000 }));
       expect(failure.code).toBe(status.UNAVAILABLE);
       expect(failure.info?.type).toBe("Unavailable");
       expect(failure.info?.message).toContain(redis.url);

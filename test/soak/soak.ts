@@ -1,5 +1,5 @@
 import { countOpenFds, rssBytes } from "@toolbridge/testkit";
-import { type HostProcess, startHostProcess } from "../reliability/child/host-process.js";
+import { type HostProcess, liveHeapBytes, startHostProcess } from "../reliability/child/host-process.js";
 import { MixedLoad, pickOperation } from "./mixed-load.js";
 import { slope } from "./regression.js";
 
@@ -16,6 +16,8 @@ export interface SoakOptions {
 export interface Sample {
   readonly atMs: number;
   readonly rssMb: number;
+  /** Heap still reachable after a forced full GC. */
+  readonly liveHeapMb: number;
   readonly fds: number;
   readonly operations: number;
 }
@@ -27,8 +29,11 @@ export interface SoakReport {
   readonly operations: number;
   readonly errors: number;
   readonly errorsByKind: Record<string, number>;
-  /** MB per minute, least squares over the samples after the first third (warm-up). */
+  /** MB per minute, least squares over the second half of the run (after warm-up). */
   readonly rssSlopeMbPerMin: number;
+  /** Same for the live heap after GC: the leak signal (RSS also moves with GC timing). */
+  readonly liveHeapSlopeMbPerMin: number;
+  readonly liveHeapMb: { readonly first: number; readonly last: number; readonly max: number };
   readonly rssMb: { readonly first: number; readonly last: number; readonly max: number };
   /** Host fds before the load, at most during it, and after it ended and connections closed. */
   readonly fds: { readonly before: number; readonly max: number; readonly after: number };
@@ -71,8 +76,10 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       const delta = n - (errorsAtStart.get(kind) ?? 0);
       if (delta > 0) errorsByKind[kind] = delta;
     }
-    const steady = samples.slice(Math.floor(samples.length / 3));
+    // Second half: JIT, pools and the idempotency cache (5 min window) fill during the first.
+    const steady = samples.slice(Math.floor(samples.length / 2));
     const rss = samples.map((s) => s.rssMb);
+    const heap = samples.map((s) => s.liveHeapMb);
     return {
       capacityOpsPerSec: capacity,
       targetOpsPerSec: target,
@@ -82,6 +89,8 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       errorsByKind,
       rssSlopeMbPerMin: slope(steady.map((s) => ({ x: s.atMs / 60_000, y: s.rssMb }))),
       rssMb: { first: rss[0] ?? 0, last: rss.at(-1) ?? 0, max: Math.max(...rss) },
+      liveHeapSlopeMbPerMin: slope(steady.map((s) => ({ x: s.atMs / 60_000, y: s.liveHeapMb }))),
+      liveHeapMb: { first: heap[0] ?? 0, last: heap.at(-1) ?? 0, max: Math.max(...heap) },
       fds: { before: fdsBefore, max: Math.max(...samples.map((s) => s.fds)), after: fdsAfter },
       samples,
     };
@@ -127,9 +136,11 @@ function sampleLoop(host: HostProcess, load: MixedLoad, started: number, everyMs
   const done = (async () => {
     while (running) {
       const [rss, fds] = await Promise.all([rssBytes(host.pid), countOpenFds(host.pid)]);
-      const sample = { atMs: performance.now() - started, rssMb: rss / 1024 / 1024, fds, operations: load.operations };
+      const heap = await liveHeapBytes(host);
+      const mb = (bytes: number) => bytes / 1024 / 1024;
+      const sample = { atMs: performance.now() - started, rssMb: mb(rss), liveHeapMb: mb(heap), fds, operations: load.operations };
       samples.push(sample);
-      log(`t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`);
+      log(`t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB heap=${sample.liveHeapMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`);
       await sleep(everyMs);
     }
   })();

@@ -133,6 +133,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     (typeof options.store === "string"
       ? await RedisSessionStore.connect({
           url: options.store,
+          isBusy: (id): boolean => runner.inFlight(id) > 0,
           ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
           ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
         })

@@ -29,6 +29,7 @@ log = logging.getLogger("toolbridge.worker")
 
 ENV_ADDRESS = "TOOLBRIDGE_HOST_ADDRESS"
 ENV_TOKEN = "TOOLBRIDGE_WORKER_TOKEN"
+ENV_AUTH_TOKEN = "TOOLBRIDGE_AUTH_TOKEN"
 VERSION = "0.1.0"
 # Messages waiting to go to the host; a full queue pauses streaming tools (backpressure).
 OUTGOING_LIMIT = 256
@@ -45,7 +46,8 @@ class Worker:
 
     session_id: register the tools into that session only (default: global).
     worker_id: the id to ask for (a supervised worker sends its token instead).
-    max_concurrency: calls this worker runs at once, told to the host (0 = no limit)."""
+    max_concurrency: calls this worker runs at once, told to the host (0 = no limit).
+    auth_token: bearer token for a host with authentication (default $TOOLBRIDGE_AUTH_TOKEN)."""
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class Worker:
         worker_id: str = "",
         name: str = "",
         max_concurrency: int = 0,
+        auth_token: Optional[str] = None,
     ) -> None:
         self.address = address
         self.tools: Dict[str, WorkerTool] = {}
@@ -68,6 +71,7 @@ class Worker:
         self.requested_id = self.token or worker_id
         self.name = name or os.path.basename(sys.argv[0] or "python-worker")
         self.max_concurrency = max_concurrency
+        self.auth_token = auth_token if auth_token is not None else os.environ.get(ENV_AUTH_TOKEN) or None
         self.worker_id = ""
         self.host_address = address
         self.heartbeat_ms = DEFAULT_HEARTBEAT_MS
@@ -88,7 +92,9 @@ class Worker:
         """Connects, registers, then runs calls until the stream ends."""
         self._channel = open_channel(self.address)
         stub = BridgeServiceStub(self._channel)
-        self._stream = stub.ConnectWorker(self._requests())
+        # The channel's token interceptor covers unary and server-streaming calls only: send it here.
+        metadata = (("authorization", f"Bearer {self.auth_token}"),) if self.auth_token else None
+        self._stream = stub.ConnectWorker(self._requests(), metadata=metadata)
         background = []
         try:
             await self._handshake()
@@ -239,7 +245,7 @@ class Worker:
 
     def _callback(self) -> grpc.aio.Channel:
         if self._callback_channel is None:
-            self._callback_channel = open_channel(self.host_address)
+            self._callback_channel = open_channel(self.host_address, auth_token=self.auth_token)
         return self._callback_channel
 
     async def _run(self, invocation: workers_pb2.WorkerInvocation) -> None:
@@ -380,7 +386,7 @@ def run_worker(
     """Serves tools until SIGTERM/SIGINT, the host ending the stream, or (for a worker
     the host started) the host process going away. address defaults to
     $TOOLBRIDGE_HOST_ADDRESS; tools default to every @tool defined so far.
-    options: session_id, worker_id, name, max_concurrency."""
+    options: session_id, worker_id, name, max_concurrency, auth_token."""
     from toolbridge.worker.spec import defined_tools
 
     target = address or os.environ.get(ENV_ADDRESS, "")

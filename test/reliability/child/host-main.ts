@@ -10,4 +10,9 @@ const host = await createHost({
   tools: countingTools(new ToolCounter()),
 });
 host.shutdownOnSignals({ graceMs: 500 });
+// Soak probe: SIGUSR2 forces a full GC (node --expose-gc) and prints the live heap, the leak signal RSS only hints at.
+process.on("SIGUSR2", () => {
+  (globalThis as { gc?: () => void }).gc?.();
+  console.log(`live heap ${process.memoryUsage().heapUsed}`);
+});
 console.log(`host listening on ${host.address}`);

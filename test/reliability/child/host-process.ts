@@ -12,7 +12,7 @@ export interface HostProcess {
 
 /** Starts host-main.ts in a child Node process (from sources) and waits until it listens. */
 export async function startHostProcess(port = 0): Promise<HostProcess> {
-  const started = await startProcess(process.execPath, ["--import", register, main], {
+  const started = await startProcess(process.execPath, ["--expose-gc", "--import", register, main], {
     readyPattern: /^host listening on (\S+)$/,
     env: { TOOLBRIDGE_PORT: String(port), NODE_OPTIONS: "" },
     timeoutMs: 30_000,
@@ -20,4 +20,17 @@ export async function startHostProcess(port = 0): Promise<HostProcess> {
   const address = started.match?.[1];
   if (address === undefined) throw new Error("host process printed no address");
   return { process: started, address, pid: started.pid };
+}
+
+/** Live heap of the host after a forced full GC (its SIGUSR2 probe), in bytes. */
+export async function liveHeapBytes(host: HostProcess, timeoutMs = 5000): Promise<number> {
+  const before = host.process.output().length;
+  process.kill(host.pid, "SIGUSR2");
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /live heap (\d+)/.exec(host.process.output().slice(before));
+    if (match) return Number(match[1]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error("the host did not answer the heap probe");
 }

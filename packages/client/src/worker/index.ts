@@ -3,6 +3,7 @@ export { watchParent } from "./lifeline.js";
 export {
   type ServeWorkerOptions,
   serveWorker,
+  WORKER_AUTH_TOKEN_ENV,
   WORKER_HOST_ADDRESS_ENV,
   WORKER_TOKEN_ENV,
   type WorkerHandle,

@@ -11,14 +11,17 @@ import {
   type WorkerInvocation,
 } from "@toolbridge/protocol";
 import type { Logger } from "pino";
-import { type ChannelSettings, createGrpcClient } from "../channel.js";
+import { type ChannelSettings, createGrpcClient, metadataFactory } from "../channel.js";
 import { Connection } from "../connection.js";
+import { callError } from "../error-mapping.js";
 import { watchParent } from "./lifeline.js";
 import { WorkerCallContext } from "./worker-context.js";
 
 /** Environment a host gives the workers it starts. */
 export const WORKER_HOST_ADDRESS_ENV = "TOOLBRIDGE_HOST_ADDRESS";
 export const WORKER_TOKEN_ENV = "TOOLBRIDGE_WORKER_TOKEN";
+/** Bearer token for a host with authentication, when `authToken` is not given. */
+export const WORKER_AUTH_TOKEN_ENV = "TOOLBRIDGE_AUTH_TOKEN";
 
 export interface ServeWorkerOptions extends ChannelSettings {
   /** Register the tools into this session only (default: globally). */
@@ -84,9 +87,13 @@ class WorkerRuntime implements WorkerHandle {
   private readonly supervised: boolean;
   private readonly token: string;
   private callback: Connection | undefined;
+  private readonly settings: ServeWorkerOptions;
   private heartbeat: NodeJS.Timeout | undefined;
   private lastHeardAt = Date.now();
   private stopping = false;
+  private done = false;
+  /** How the stream failed, mapped like any client call's failure. */
+  private failure: ToolBridgeError | undefined;
   private finish!: (reason: string) => void;
   private stopLifeline: (() => void) | undefined;
   private onMessage: ((message: ConnectWorkerResponse) => void) | undefined;
@@ -101,9 +108,11 @@ class WorkerRuntime implements WorkerHandle {
     this.token = process.env[WORKER_TOKEN_ENV] ?? "";
     this.supervised = options.supervised ?? this.token !== "";
     this.logger = options.logger ?? createLogger("info");
-    this.client = createGrpcClient(address, options);
+    const authToken = options.authToken ?? process.env[WORKER_AUTH_TOKEN_ENV];
+    this.settings = authToken === undefined ? options : { ...options, authToken };
+    this.client = createGrpcClient(address, this.settings);
     const connect = (this.client as unknown as Record<string, (...a: unknown[]) => typeof this.stream>).ConnectWorker;
-    this.stream = (connect as (...a: unknown[]) => typeof this.stream).call(this.client);
+    this.stream = (connect as (...a: unknown[]) => typeof this.stream).call(this.client, metadataFactory(authToken)());
     this.closed = new Promise((resolve) => {
       this.finish = resolve;
     });
@@ -111,7 +120,10 @@ class WorkerRuntime implements WorkerHandle {
       this.lastHeardAt = Date.now();
       this.onMessage?.(message);
     });
-    this.stream.on("error", (error: Error) => this.ended(`stream failed: ${error.message}`));
+    this.stream.on("error", (error: Error) => {
+      this.failure = callError(error, {}, undefined);
+      this.ended(`stream failed: ${error.message}`);
+    });
     this.stream.on("end", () => this.ended("host ended the stream"));
   }
 
@@ -187,7 +199,10 @@ class WorkerRuntime implements WorkerHandle {
   ): Promise<Extract<ConnectWorkerResponse["message"], { case: K }>["value"]> {
     return new Promise((resolve, reject) => {
       const onEnd = (reason: string) =>
-        reject(new ToolBridgeError("Unavailable", `host ${this.address} closed the worker stream: ${reason}`));
+        reject(
+          this.failure ??
+            new ToolBridgeError("Unavailable", `host ${this.address} closed the worker stream: ${reason}`),
+        );
       void this.closed.then(onEnd);
       this.onMessage = (message) => {
         if (message.message.case === kind) resolve(message.message.value as never);
@@ -197,6 +212,8 @@ class WorkerRuntime implements WorkerHandle {
   }
 
   private ended(reason: string): void {
+    if (this.done) return;
+    this.done = true;
     clearInterval(this.heartbeat);
     for (const controller of this.calls.values()) controller.abort(new ToolBridgeError("Unavailable", reason));
     this.calls.clear();
@@ -331,7 +348,7 @@ class WorkerRuntime implements WorkerHandle {
   }
 
   private callbackConnection(): Connection {
-    this.callback ??= new Connection(this.hostAddress, { ...this.options, retry: false });
+    this.callback ??= new Connection(this.hostAddress, { ...this.settings, retry: false });
     return this.callback;
   }
 }

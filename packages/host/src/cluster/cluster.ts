@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ToolSpec } from "@toolbridge/protocol";
 import type { Logger } from "pino";
 import type { RegistryChange, ToolRegistry } from "../registry/registry.js";
 import type { ToolExecutor } from "../registry/types.js";
@@ -29,6 +30,8 @@ export class Cluster {
   private readonly directory: ClusterDirectory;
   private readonly channels = new PeerChannels();
   private readonly owners = new Map<string, { executor: ToolExecutor; until: number }>();
+  /** Global tools other hosts serve, refreshed every heartbeat, for tool listings here. */
+  private remoteGlobal: ToolSpec[] = [];
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ttlMs: number;
   private readonly unsubscribe: () => void;
@@ -47,6 +50,7 @@ export class Cluster {
     this.directory = new ClusterDirectory(store.redis, store.keys);
     store.hostId = this.hostId;
     this.unsubscribe = registry.onChange((change) => this.changed(change));
+    registry.remoteSpecs = () => this.remoteGlobal;
     this.heartbeat = setInterval(() => void this.beat(), heartbeatMs);
     this.heartbeat.unref();
   }
@@ -62,6 +66,7 @@ export class Cluster {
     const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options);
     await cluster.directory.beat(cluster.hostId, cluster.address, cluster.ttlMs);
     await cluster.advertiseAll();
+    await cluster.refreshRemote();
     return cluster;
   }
 
@@ -83,6 +88,7 @@ export class Cluster {
     this.closed = true;
     clearInterval(this.heartbeat);
     this.unsubscribe();
+    this.registry.remoteSpecs = undefined;
     this.channels.close();
     try {
       for (const spec of this.registry.globalSpecs()) await this.directory.withdraw(this.hostId, spec);
@@ -100,9 +106,15 @@ export class Cluster {
       const rejoined = await this.directory.beat(this.hostId, this.address, this.ttlMs);
       // Redis came back empty (restart without persistence): say again what this host serves.
       if (rejoined) await this.advertiseAll();
+      await this.refreshRemote();
     } catch (error) {
       this.logger.warn({ err: error }, "cluster heartbeat failed");
     }
+  }
+
+  private async refreshRemote(): Promise<void> {
+    const tools = await this.directory.globalTools(this.hostId);
+    this.remoteGlobal = [...tools.values()].map((owner) => owner.spec);
   }
 
   private async advertiseAll(): Promise<void> {

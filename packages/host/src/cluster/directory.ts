@@ -41,6 +41,34 @@ return dead
 `);
 
 /**
+ * KEYS: the index of global tool names. ARGV: owner-hash prefix, host key
+ * prefix, this host's id. For every global tool some other host serves:
+ * {name, host id, address or "", spec}, a live owner preferred. Names nobody
+ * serves any more leave the index.
+ */
+const GLOBAL_TOOLS = script(`
+local ownPrefix, hostPrefix, self = ARGV[1], ARGV[2], ARGV[3]
+local out = {}
+for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local owners = redis.call('HGETALL', ownPrefix .. name)
+  if #owners == 0 then
+    redis.call('SREM', KEYS[1], name)
+  else
+    local pick = nil
+    for i = 1, #owners, 2 do
+      if owners[i] ~= self then
+        local address = redis.call('GET', hostPrefix .. owners[i])
+        if address then pick = {name, owners[i], address, owners[i + 1]}; break end
+        pick = pick or {name, owners[i], '', owners[i + 1]}
+      end
+    end
+    if pick then for _, v in ipairs(pick) do out[#out + 1] = v end end
+  end
+end
+return out
+`);
+
+/**
  * The cluster's shared directory in Redis: which hosts are alive (a key per
  * host holding its gRPC address, kept by a heartbeat and gone when the host
  * stops beating) and which hosts serve which tools. Session tools record their
@@ -67,6 +95,25 @@ export class ClusterDirectory {
   async advertise(hostId: string, spec: ToolSpec): Promise<void> {
     const bytes = Buffer.from(toBinary(ToolSpecSchema, spec));
     for (const key of this.ownerKeys(spec)) await this.redis.command(["HSET", key, hostId, bytes]);
+    await this.redis.command(["SADD", this.keys.globalTools, spec.name]);
+  }
+
+  /** Every global tool other hosts serve, by name (a live owner preferred). */
+  async globalTools(selfId: string): Promise<Map<string, ToolOwner>> {
+    const reply = (await this.redis.eval(
+      GLOBAL_TOOLS,
+      [this.keys.globalTools],
+      [this.keys.globalOwners(""), this.keys.host(""), selfId],
+    )) as Buffer[];
+    const tools = new Map<string, ToolOwner>();
+    for (let i = 0; i + 3 < reply.length; i += 4) {
+      tools.set((reply[i] as Buffer).toString("utf8"), {
+        hostId: (reply[i + 1] as Buffer).toString("utf8"),
+        address: (reply[i + 2] as Buffer).toString("utf8"),
+        spec: fromBinary(ToolSpecSchema, reply[i + 3] as Buffer),
+      });
+    }
+    return tools;
   }
 
   async withdraw(hostId: string, spec: ToolSpec): Promise<void> {

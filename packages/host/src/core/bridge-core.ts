@@ -159,7 +159,11 @@ export class BridgeCore {
 
   async getSessionTools(req: GetSessionToolsRequest, _cc: CallContext): Promise<GetSessionToolsResponse> {
     const state = await this.options.store.touchSession(req.sessionId);
-    return create(GetSessionToolsResponseSchema, { tools: this.options.registry.visibleSpecs(state.id) });
+    const tools = this.options.registry.visibleSpecs(state.id);
+    // With a shared store, session tools another host registered are listed too (calls get forwarded there).
+    const listed = new Set(tools.map((s) => s.name));
+    for (const spec of await this.options.store.listTools(state.id)) if (!listed.has(spec.name)) tools.push(spec);
+    return create(GetSessionToolsResponseSchema, { tools });
   }
 
   /** Adds tools that only one session sees (their specs go to the store, executors stay here). */

@@ -174,14 +174,8 @@ export class ToolRunner {
         errorType = errorCodeOf(error);
         throw error;
       }
-      const info = errorInfoFromThrown(
-        scope.reason === "timeout" ? scope.stopError() : error,
-        name,
-        requestId,
-        this.options.debug,
-      );
+      const info = this.failureInfo(scope, error, session.id, requestId, name);
       errorType = info.type;
-      this.logFailure(info, session.id, requestId, name);
       return failedResponse(info, requestId, durationMs, scope.queuedMs);
     } finally {
       this.close(scope, runtime, tool);
@@ -262,14 +256,8 @@ export class ToolRunner {
         errorType = errorCodeOf(error);
         throw error;
       }
-      const info = errorInfoFromThrown(
-        scope.reason !== undefined ? scope.stopError() : error,
-        name,
-        requestId,
-        this.options.debug,
-      );
+      const info = this.failureInfo(scope, error, session.id, requestId, name);
       errorType = info.type;
-      this.logFailure(info, session.id, requestId, name);
       yield errorChunk(streamId, sequence, info);
     } finally {
       // Returning the tool's iterator runs its generator's `finally` (cancel, timeout, error).
@@ -536,12 +524,21 @@ export class ToolRunner {
     }
   }
 
-  private logFailure(info: ErrorInfo, sessionId: string, requestId: string, tool: string): void {
-    if (info.type === "ValidationError" || info.type === "ToolNotFound") return;
-    this.options.logger.warn(
-      { request_id: requestId, session_id: sessionId, tool, error_type: info.type },
-      `tool call failed: ${info.message}`,
-    );
+  /**
+   * The ErrorInfo of a call that failed as a tool outcome: the stop error when the
+   * call was stopped (the callers rethrow the stops that end as a status), else
+   * what the tool threw. Logged, except for the caller's own mistakes.
+   */
+  private failureInfo(scope: CallScope, error: unknown, sessionId: string, requestId: string, tool: string): ErrorInfo {
+    const thrown = scope.reason !== undefined ? scope.stopError() : error;
+    const info = errorInfoFromThrown(thrown, tool, requestId, this.options.debug);
+    if (info.type !== "ValidationError" && info.type !== "ToolNotFound") {
+      this.options.logger.warn(
+        { request_id: requestId, session_id: sessionId, tool, error_type: info.type },
+        `tool call failed: ${info.message}`,
+      );
+    }
+    return info;
   }
 }
 

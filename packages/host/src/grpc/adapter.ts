@@ -10,9 +10,8 @@ import { FORWARDED_BY_HEADER } from "../cluster/header.js";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { CallContext } from "../core/call-scope.js";
 import { hostError } from "../errors.js";
-import { OversizedRequest, UndecodableRequest } from "./message-limit.js";
 import { toGrpcStatus } from "./status.js";
-import { guardedOpen, guardedUnary } from "../security/grpc-guard.js";
+import { guardedOpen, guardedUnary, refusedRequest } from "../security/grpc-guard.js";
 import { methodName, type RequestGuard } from "../security/request-guard.js";
 
 export interface GrpcAdapterOptions {
@@ -75,9 +74,10 @@ export class GrpcAdapter {
     const debug = this.options.debug;
     return (call: ServerUnaryCall<unknown, Res>, callback: sendUnaryData<Res>) => {
       const request = call.request;
-      if (request instanceof OversizedRequest || request instanceof UndecodableRequest) {
-        this.options.guard?.settled(methodName(call.getPath()), undefined, "grpc", { error: request.toError() });
-        callback(toGrpcStatus(request.toError(), debug));
+      const refused = refusedRequest(request);
+      if (refused) {
+        this.options.guard?.settled(methodName(call.getPath()), undefined, "grpc", { error: refused });
+        callback(toGrpcStatus(refused, debug));
         return;
       }
       if (this.options.guard) {
@@ -104,8 +104,10 @@ export class GrpcAdapter {
   ) {
     return (call: ServerWritableStream<unknown, Res>) => {
       const request = call.request;
-      if (request instanceof OversizedRequest || request instanceof UndecodableRequest) {
-        call.emit("error", toGrpcStatus(request.toError(), this.options.debug));
+      const refused = refusedRequest(request);
+      if (refused) {
+        this.options.guard?.settled(methodName(call.getPath()), undefined, "grpc", { error: refused });
+        call.emit("error", toGrpcStatus(refused, this.options.debug));
         return;
       }
       const controller = new AbortController();

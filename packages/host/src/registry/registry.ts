@@ -27,8 +27,7 @@ export class ToolRegistry {
   unregisterGlobal(name: string): boolean {
     const executor = this.global.get(name);
     if (!executor) return false;
-    this.global.delete(executor.spec.name);
-    this.global.delete(executor.spec.toolId);
+    remove(this.global, executor);
     this.emit("removed", "", executor.spec);
     return true;
   }
@@ -64,8 +63,7 @@ export class ToolRegistry {
     for (const name of names) {
       const executor = tools.get(name);
       if (!executor) continue;
-      tools.delete(executor.spec.name);
-      tools.delete(executor.spec.toolId);
+      remove(tools, executor);
       removed++;
       this.emit("removed", sessionId, executor.spec);
     }
@@ -90,8 +88,15 @@ export class ToolRegistry {
   visibleSpecs(sessionId: string): ToolSpec[] {
     const own = this.sessionSpecs(sessionId);
     const shadowed = new Set(own.map((s) => s.name));
-    return [...own, ...this.globalSpecs().filter((s) => !shadowed.has(s.name))];
+    const visible = [...own, ...this.globalSpecs().filter((s) => !shadowed.has(s.name))];
+    if (!this.remoteSpecs) return visible;
+    // Then global tools only other hosts serve (a cluster's), callable here by forwarding.
+    for (const s of visible) shadowed.add(s.name);
+    return [...visible, ...this.remoteSpecs().filter((s) => !shadowed.has(s.name))];
   }
+
+  /** Global tools other hosts of a cluster serve; set by the cluster. */
+  remoteSpecs: (() => ToolSpec[]) | undefined;
 
   private emit(kind: RegistryChange["kind"], sessionId: string, spec: ToolSpec): void {
     for (const listener of this.listeners) listener({ kind, sessionId, spec });
@@ -122,6 +127,12 @@ function add(map: Map<string, ToolExecutor>, executor: ToolExecutor, owner: stri
   }
   map.set(name, executor);
   if (toolId !== "" && toolId !== name) map.set(toolId, executor);
+}
+
+/** Undoes add: the executor's name and tool id entries. */
+function remove(map: Map<string, ToolExecutor>, executor: ToolExecutor): void {
+  map.delete(executor.spec.name);
+  map.delete(executor.spec.toolId);
 }
 
 /** Executors of a name/id index, each once. */

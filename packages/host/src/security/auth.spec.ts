@@ -47,10 +47,10 @@ beforeAll(async () => {
     maxMessageBytes: 64 * 1024,
   });
   client = testClient(host.address);
-  await client.unary("initializeSession", { sessionId: "alice-session" }, ALICE as never);
+  await client.unary("initializeSession", { sessionId: "session-a1" }, ALICE as never);
   await client.unary(
-    "SetVariable",
-    { sessionId: "alice-session", name: "plan", value: encodeValue("alice's private plan") },
+    "setVariable",
+    { sessionId: "session-a1", name: "plan", value: encodeValue("alice's private plan") },
     ALICE as never,
   );
 });
@@ -68,7 +68,7 @@ function as(metadata: Metadata) {
 describe("bearer tokens on gRPC", () => {
   it("no token, a malformed header or a wrong token: UNAUTHENTICATED with ErrorInfo", async () => {
     for (const metadata of [new Metadata(), bearer("short"), bearer("alice-token-0123456780")]) {
-      const failure = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "alice-session" }, as(metadata)));
+      const failure = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(metadata)));
       expect(failure.code).toBe(status.UNAUTHENTICATED);
       expect(failure.info?.type).toBe("Unauthenticated");
     }
@@ -92,15 +92,15 @@ describe("bearer tokens on gRPC", () => {
 describe("session ownership", () => {
   it("another principal gets PERMISSION_DENIED on every session RPC, without learning the session's data", async () => {
     const requests = [
-      ["getSessionInfo", { sessionId: "alice-session" }],
-      ["getSessionTools", { sessionId: "alice-session" }],
-      ["executeTool", { sessionId: "alice-session", toolId: "secret" }],
-      ["batchExecuteTools", { sessionId: "alice-session", items: [{ toolId: "secret" }] }],
-      ["getVariable", { sessionId: "alice-session", name: "plan" }],
-      ["setVariable", { sessionId: "alice-session", name: "plan", value: encodeValue("bob was here") }],
-      ["listVariables", { sessionId: "alice-session" }],
-      ["deleteVariable", { sessionId: "alice-session", name: "plan" }],
-      ["cleanupSession", { sessionId: "alice-session", force: true }],
+      ["getSessionInfo", { sessionId: "session-a1" }],
+      ["getSessionTools", { sessionId: "session-a1" }],
+      ["executeTool", { sessionId: "session-a1", toolId: "secret" }],
+      ["batchExecuteTools", { sessionId: "session-a1", items: [{ toolId: "secret" }] }],
+      ["getVariable", { sessionId: "session-a1", name: "plan" }],
+      ["setVariable", { sessionId: "session-a1", name: "plan", value: encodeValue("bob was here") }],
+      ["listVariables", { sessionId: "session-a1" }],
+      ["deleteVariable", { sessionId: "session-a1", name: "plan" }],
+      ["cleanupSession", { sessionId: "session-a1", force: true }],
     ] as const;
     for (const [method, request] of requests) {
       const failure = await expectGrpcFailure(client.unary(method, request as never, as(BOB)));
@@ -109,20 +109,21 @@ describe("session ownership", () => {
       expect(failure.error.details).not.toMatch(/alice|plan|secret/);
     }
     const streams = [
-      ["streamTool", { sessionId: "alice-session", toolId: "secret" }],
-      ["watchVariables", { sessionId: "alice-session" }],
+      ["streamTool", { sessionId: "session-a1", toolId: "secret" }],
+      ["watchVariables", { sessionId: "session-a1" }],
     ] as const;
     for (const [method, request] of streams) {
       const failure = await expectGrpcFailure(client.collect(method, request as never, as(BOB)));
       expect(failure.code, method).toBe(status.PERMISSION_DENIED);
     }
     // Nothing changed: alice still reads her plan.
-    const plan = await client.unary("getVariable", { sessionId: "alice-session", name: "plan" }, as(ALICE));
-    expect(plan.variable?.version).toBe(1n);
+    const plan = await client.unary("getVariable", { sessionId: "session-a1", name: "plan" }, as(ALICE));
+    expect(plan.variable?.metadata?.version).toBe(1n);
+    expect(plan.variable?.metadata?.createdBy).toBe("alice");
   });
 
   it("guessing ids: an existing session of someone else is PERMISSION_DENIED, a free id is just not found", async () => {
-    const guessed = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "alice-session" }, as(BOB)));
+    const guessed = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(BOB)));
     expect(guessed.code).toBe(status.PERMISSION_DENIED);
     const free = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "no-such-session" }, as(BOB)));
     expect(free.code).toBe(status.NOT_FOUND);
@@ -131,7 +132,7 @@ describe("session ownership", () => {
   it("the owner can grant a session to named principals at creation; admins reach every session", async () => {
     await client.unary("initializeSession", { sessionId: "shared", metadata: { [GRANTS_METADATA_KEY]: "bob, carol" } }, as(ALICE));
     expect((await client.unary("getSessionInfo", { sessionId: "shared" }, as(BOB))).session?.sessionId).toBe("shared");
-    expect((await client.unary("getSessionInfo", { sessionId: "alice-session" }, as(ADMIN))).session?.sessionId).toBe("alice-session");
+    expect((await client.unary("getSessionInfo", { sessionId: "session-a1" }, as(ADMIN))).session?.sessionId).toBe("session-a1");
   });
 });
 
@@ -143,12 +144,12 @@ describe("gateway", () => {
     });
 
   it("401 without a valid token, 403 on another principal's session, the owner recorded on create; probes stay open", async () => {
-    expect((await api("/api/sessions/alice-session", undefined)).status).toBe(401);
-    expect((await api("/api/sessions/alice-session", "wrong-token-0123456789")).status).toBe(401);
-    const denied = await api("/api/sessions/alice-session/variables/plan", "bob-token-0123456789ab");
+    expect((await api("/api/sessions/session-a1", undefined)).status).toBe(401);
+    expect((await api("/api/sessions/session-a1", "wrong-token-0123456789")).status).toBe(401);
+    const denied = await api("/api/sessions/session-a1/variables/plan", "bob-token-0123456789ab");
     expect(denied.status).toBe(403);
     expect(await denied.text()).not.toMatch(/private plan/);
-    expect((await api("/api/sessions/alice-session/variables/plan", "alice-token-0123456789")).status).toBe(200);
+    expect((await api("/api/sessions/session-a1/variables/plan", "alice-token-0123456789")).status).toBe(200);
     const created = await api("/api/sessions", "bob-token-0123456789ab", { method: "POST", body: JSON.stringify({ session_id: "bob-http" }) });
     expect(created.status).toBe(201);
     expect((await host.store.getSession("bob-http")).owner).toBe("bob");
@@ -160,7 +161,7 @@ describe("audit log", () => {
   it("records sessions created and cleaned, tools registered, auth failures, denied access and limit hits", async () => {
     host.registerTool(defineTool({ name: "late_tool", input: z.object({}), handler: () => 1 }));
     await expectGrpcFailure(client.unary("healthCheck", {}, as(bearer("nope-nope-nope-nope"))));
-    await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "alice-session" }, as(BOB)));
+    await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(BOB)));
     await client.unary("initializeSession", { sessionId: "short-lived" }, as(BOB));
     // A limit: a variable value over the 64 KiB message limit.
     await expectGrpcFailure(
@@ -176,7 +177,7 @@ describe("audit log", () => {
     expect(events("tool_registered")).toContainEqual(expect.objectContaining({ tool: "late_tool" }));
     expect(events("tool_registered")).toContainEqual(expect.objectContaining({ tool: "secret" }));
     expect(events("auth_failed")).toContainEqual(expect.objectContaining({ transport: "grpc", method: "HealthCheck", reason: "invalid bearer token" }));
-    expect(events("access_denied")).toContainEqual(expect.objectContaining({ principal: "bob", sessionId: "alice-session" }));
+    expect(events("access_denied")).toContainEqual(expect.objectContaining({ principal: "bob", sessionId: "session-a1" }));
     expect(events("limit_hit")).toContainEqual(expect.objectContaining({ errorType: "MessageTooLarge", method: "SetVariable" }));
     // The audit trail never carries values.
     expect(JSON.stringify(auditLines)).not.toMatch(/private plan|xxxxxxxx/);

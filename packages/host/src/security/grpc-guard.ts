@@ -1,8 +1,20 @@
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
+import type { ToolBridgeError } from "@toolbridge/protocol";
+import { OversizedRequest, UndecodableRequest } from "../grpc/message-limit.js";
 import { toGrpcStatus } from "../grpc/status.js";
 import { grpcCredentials } from "./credentials.js";
 import { methodName, type RequestGuard, sessionOf } from "./request-guard.js";
+import { requestLimitViolation } from "./request-limits.js";
 import { grpcPeerCommonName } from "./tls.js";
+
+/**
+ * Why a request is refused before any service code runs: over the message size,
+ * not decodable, or over a field limit (REQUEST_LIMITS). Undefined: let it in.
+ */
+export function refusedRequest(request: unknown): ToolBridgeError | undefined {
+  if (request instanceof OversizedRequest || request instanceof UndecodableRequest) return request.toError();
+  return requestLimitViolation(request);
+}
 
 type GuardedCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 

@@ -232,3 +232,25 @@ export function sharedStoreContract(
     });
   });
 }
+
+describe("RedisSessionStore idle expiry", () => {
+  it("a session with calls in flight on this host is kept alive past its idle TTL", async () => {
+    let busy = true;
+    const store = await RedisSessionStore.connect({
+      url: redis.url,
+      keyPrefix: `busy${n++}:`,
+      sweepIntervalMs: 20,
+      isBusy: () => busy,
+    });
+    try {
+      await store.createSession("long-call", { idleTtlMs: 300 });
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect((await store.getSession("long-call")).id).toBe("long-call");
+      busy = false;
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      expect((await rejection(store.getSession("long-call"))).code).toBe("SessionExpired");
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -279,9 +279,32 @@ describe("registration", () => {
   });
 });
 
+describe("a host with authentication", () => {
+  test("workers present a bearer token from TOOLBRIDGE_AUTH_TOKEN; their callbacks act as an admin", async () => {
+    const userToken = "user-token-0123456789";
+    const workerToken = "worker-token-0123456789";
+    const host = await startHost({
+      auth: { tokens: { [userToken]: "alice", [workerToken]: "workers" }, admins: ["workers"] },
+      workers: [python({ env: { TOOLBRIDGE_AUTH_TOKEN: workerToken } })],
+    });
+    expect(host.workers.count).toBe(1);
+    const bridge = new ToolBridge(host.address, { retry: false, authToken: userToken });
+    open.push(bridge);
+    await bridge.initialize("alice-session");
+    expect(await bridge.callTool("record_after", { key: "a", delay_ms: 1 })).toBe(1);
+
+    const anonymous = await failure(
+      serveWorker(host.address, [defineTool({ name: "anon", input: z.object({}), handler: () => 0 })], {
+        logger: host.logger,
+      }),
+    );
+    expect(anonymous.code).toBe("Unauthenticated");
+  });
+});
+
 describe("streaming through a worker", () => {
   test("a consumer that stops reading pauses the worker's generator (backpressure end to end)", async () => {
-    const host = await startHost({});
+    const host = await startHost({ workerOptions: { heartbeatIntervalMs: 100 } });
     let produced = 0;
     const chunk = "x".repeat(32 * 1024);
     const flood = defineTool({
@@ -312,6 +335,9 @@ describe("streaming through a worker", () => {
       { timeoutMs: 10_000, message: "the producer to stall" },
     );
     expect(produced).toBeLessThan(1_500);
+    // Paused for many heartbeat intervals: the worker's silence is the host's doing, not death.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(host.workers.hub.workers().map((w) => w.closed)).toEqual([false]);
     let read = 1;
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) read++;
     expect(read).toBe(3_000);

@@ -50,11 +50,6 @@ export class RedisConnection {
     return new RedisConnection(url, client as RedisClientType);
   }
 
-  /** A second connection to the same server (subscribers need their own). */
-  async duplicate(): Promise<RedisConnection> {
-    return RedisConnection.open(this.url);
-  }
-
   /** Runs a Lua script by its SHA, loading it on first use (or after a Redis restart). */
   async eval(s: Script, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<Reply> {
     const tail = [String(keys.length), ...keys, ...args];

@@ -5,10 +5,13 @@
 export class RedisKeys {
   readonly live: string;
   readonly ended: string;
+  /** Names of the global tools some cluster host serves. */
+  readonly globalTools: string;
 
   constructor(readonly prefix: string) {
     this.live = `${prefix}live`;
     this.ended = `${prefix}ended`;
+    this.globalTools = `${prefix}tools`;
   }
 
   /** The keys every per-session script takes, in the order scripts.ts expects. */

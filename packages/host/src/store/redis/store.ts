@@ -49,11 +49,25 @@ export interface RedisSessionStoreOptions {
   sweepIntervalMs?: number;
   /** How long connecting may take at start (2 s). */
   connectTimeoutMs?: number;
+  /**
+   * Sessions for which this returns true are kept alive by every sweep: the
+   * host passes "has calls in flight here", so a call longer than the idle TTL
+   * does not see its session expire under it.
+   */
+  isBusy?: (id: string) => boolean;
 }
 
 /** Extra life of a session's keys past its idle TTL: the scripts decide expiry, Redis frees the memory. */
 const KEY_GRACE_MS = 1_000;
 const SWEEP_BATCH = 100;
+
+/** A session this host saw live: until when that holds, and whether a touch is on its way to Redis. */
+interface Recent {
+  readonly state: SessionState;
+  readonly freshUntil: number;
+  readonly touchedAt: number;
+  touching: boolean;
+}
 
 /** Parts of a session that never change while it lives, decoded once per host. */
 interface Fixed {
@@ -83,6 +97,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly origin = randomUUID();
   private readonly listeners = new Set<(id: string, reason: SessionEndReason) => void>();
   private readonly fixed = new Map<string, Fixed>();
+  /** Sessions this host touched recently, so the next touch need not wait for Redis (see touchSession). */
+  private readonly recent = new Map<string, Recent>();
   private readonly watchers: RedisWatchers;
   private readonly sweeper: NodeJS.Timeout;
   private readonly idleTtlMs: number;
@@ -109,8 +125,14 @@ export class RedisSessionStore implements SessionStore {
     this.requests = new RedisRequestLedger(redis, this.keys);
     this.rateLimits = new RedisRateLimits(redis, this.keys);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
-    this.sweeper = setInterval(() => void this.sweep().catch(() => {}), interval);
+    const isBusy = options.isBusy ?? (() => false);
+    this.sweeper = setInterval(() => {
+      for (const id of this.recent.keys()) if (isBusy(id)) this.run(S.READ, id, ["1"]).catch(() => {});
+      this.sweep().catch(() => {});
+    }, interval);
     this.sweeper.unref();
+    redis.client.on("error", () => this.forgetRecent());
+    sub.client.on("error", () => this.forgetRecent());
   }
 
   /** Connects (two connections: commands and subscriptions); rejects with Unavailable naming the URL. */
@@ -119,6 +141,7 @@ export class RedisSessionStore implements SessionStore {
     const connectOptions = options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs };
     const redis = await RedisConnection.open(url, connectOptions);
     let sub: RedisConnection;
+    // Subscriptions get their own connection (a subscribed connection runs no other commands).
     try {
       sub = await RedisConnection.open(url, connectOptions);
     } catch (error) {
@@ -143,6 +166,7 @@ export class RedisSessionStore implements SessionStore {
   async createSession(id: string, init: SessionInit): Promise<SessionState> {
     if (id === "") throw hostError("InvalidArgument", "session_id must not be empty");
     const config = init.config ? Buffer.from(toBinary(SessionConfigSchema, init.config)) : "";
+    const sentAt = Date.now();
     const reply = await this.run(S.CREATE, id, [
       String(init.idleTtlMs || this.idleTtlMs),
       String(this.maxSessions),
@@ -150,15 +174,37 @@ export class RedisSessionStore implements SessionStore {
       init.owner ?? "",
       config,
     ]);
-    return this.state(id, reply);
+    return this.remember(this.state(id, reply), sentAt);
   }
 
   async getSession(id: string): Promise<SessionState> {
     return this.state(id, await this.run(S.READ, id, ["0"]));
   }
 
+  /**
+   * Every call on a session touches it, so this is on the hot path. A session
+   * this host saw live within most of its idle TTL is answered from memory and
+   * touched in Redis without waiting: its idle deadline in Redis is then later
+   * than now, and its end (cleanup or expiry, on any host) arrives through the
+   * session-ended channel, which drops it here. While either connection is down
+   * (messages may be lost) every touch goes to Redis. Touches sent without
+   * waiting are spaced by at most 1% of the idle TTL (at most 1 s), so a busy
+   * session costs Redis one write per interval, not one per call.
+   */
   async touchSession(id: string): Promise<SessionState> {
-    return this.state(id, await this.run(S.READ, id, ["1"]));
+    const hit = this.recent.get(id);
+    const sentAt = Date.now();
+    if (hit && hit.freshUntil > sentAt && this.redis.ready && this.sub.ready) {
+      if (!hit.touching && sentAt - hit.touchedAt >= Math.min(1_000, hit.state.idleTtlMs / 100)) {
+        hit.touching = true;
+        this.run(S.READ, id, ["1"]).then(
+          (reply) => this.remember(this.state(id, reply), sentAt),
+          () => this.recent.delete(id),
+        );
+      }
+      return hit.state;
+    }
+    return this.remember(this.state(id, await this.run(S.READ, id, ["1"])), sentAt);
   }
 
   async cleanupSession(id: string): Promise<CleanupResult> {
@@ -332,6 +378,22 @@ export class RedisSessionStore implements SessionStore {
     return { id, ...fixed, lastActiveAt, idleTtlMs, toolCount, variableCount };
   }
 
+  /** Live as of sentAt (Redis touched it after that): no host can expire it before sentAt + its TTL. */
+  private remember(state: SessionState, sentAt: number): SessionState {
+    this.recent.set(state.id, {
+      state,
+      freshUntil: sentAt + state.idleTtlMs * 0.9,
+      touchedAt: sentAt,
+      touching: false,
+    });
+    return state;
+  }
+
+  /** Lost a connection: session ends may have been missed, so nothing in memory is trusted. */
+  private forgetRecent(): void {
+    this.recent.clear();
+  }
+
   private conflictOf(error: unknown, id: string, name: string, expected: bigint): unknown {
     const match = error instanceof Error ? /^(?:ERR )?TB:Conflict:(\d+)/.exec(error.message) : null;
     return match ? conflict(id, name, expected, match[1] as string) : error;
@@ -349,6 +411,7 @@ export class RedisSessionStore implements SessionStore {
 
   private ended(id: string, reason: SessionEndReason): void {
     this.fixed.delete(id);
+    this.recent.delete(id);
     this.watchers.endSession(id);
     for (const listener of this.listeners) listener(id, reason);
   }
