@@ -49,21 +49,60 @@ const bin = <D extends DescMessage>(schema: D, init: MessageInitShape<D>) => toB
 export function seedFrames(sessionId: string): { method: string; stream: boolean; frame: Uint8Array }[] {
   const arg = encodeValue({ a: [1, "two", 3.5], b: { c: null } });
   return [
-    { method: "ExecuteTool", stream: false, frame: bin(ExecuteToolRequestSchema, { sessionId, toolId: "echo", kwargs: { value: arg }, timeoutMs: 1000 }) },
-    { method: "StreamTool", stream: true, frame: bin(StreamToolRequestSchema, { sessionId, toolId: "chunks", kwargs: { count: encodeValue(3), intervalMs: encodeValue(0) } }) },
+    {
+      method: "ExecuteTool",
+      stream: false,
+      frame: bin(ExecuteToolRequestSchema, { sessionId, toolId: "echo", kwargs: { value: arg }, timeoutMs: 1000 }),
+    },
+    {
+      method: "StreamTool",
+      stream: true,
+      frame: bin(StreamToolRequestSchema, {
+        sessionId,
+        toolId: "chunks",
+        kwargs: { count: encodeValue(3), intervalMs: encodeValue(0) },
+      }),
+    },
     {
       method: "BatchExecuteTools",
       stream: false,
-      frame: bin(BatchExecuteToolsRequestSchema, { sessionId, items: [{ toolId: "echo", kwargs: { value: arg } }, { toolId: "echo", args: [arg] }], config: { parallel: true, maxParallel: 2 } }),
+      frame: bin(BatchExecuteToolsRequestSchema, {
+        sessionId,
+        items: [
+          { toolId: "echo", kwargs: { value: arg } },
+          { toolId: "echo", args: [arg] },
+        ],
+        config: { parallel: true, maxParallel: 2 },
+      }),
     },
-    { method: "SetVariable", stream: false, frame: bin(SetVariableRequestSchema, { sessionId, name: "v", value: arg, tags: ["t"] }) },
+    {
+      method: "SetVariable",
+      stream: false,
+      frame: bin(SetVariableRequestSchema, { sessionId, name: "v", value: arg, tags: ["t"] }),
+    },
     { method: "GetVariable", stream: false, frame: bin(GetVariableRequestSchema, { sessionId, name: "v" }) },
-    { method: "ListVariables", stream: false, frame: bin(ListVariablesRequestSchema, { sessionId, prefix: "v", limit: 10 }) },
+    {
+      method: "ListVariables",
+      stream: false,
+      frame: bin(ListVariablesRequestSchema, { sessionId, prefix: "v", limit: 10 }),
+    },
     { method: "DeleteVariable", stream: false, frame: bin(DeleteVariableRequestSchema, { sessionId, name: "gone" }) },
-    { method: "WatchVariables", stream: true, frame: bin(WatchVariablesRequestSchema, { sessionId, names: ["v"], includeInitial: true }) },
+    {
+      method: "WatchVariables",
+      stream: true,
+      frame: bin(WatchVariablesRequestSchema, { sessionId, names: ["v"], includeInitial: true }),
+    },
     { method: "GetSessionInfo", stream: false, frame: bin(GetSessionInfoRequestSchema, { sessionId }) },
     { method: "GetSessionTools", stream: false, frame: bin(GetSessionToolsRequestSchema, { sessionId }) },
-    { method: "InitializeSession", stream: false, frame: bin(InitializeSessionRequestSchema, { sessionId: "fuzz-new", metadata: { k: "v" }, config: { idleTtlMs: 60_000n } }) },
+    {
+      method: "InitializeSession",
+      stream: false,
+      frame: bin(InitializeSessionRequestSchema, {
+        sessionId: "fuzz-new",
+        metadata: { k: "v" },
+        config: { idleTtlMs: 60_000n },
+      }),
+    },
     { method: "CleanupSession", stream: false, frame: bin(CleanupSessionRequestSchema, { sessionId: "fuzz-other" }) },
   ];
 }
@@ -84,7 +123,11 @@ export function mutatedFrames(sessionId: string): fc.Arbitrary<WireCase> {
   const mutation = fc.oneof(
     fc.record({ op: fc.constant("flip" as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
     fc.record({ op: fc.constant("truncate" as const), at: fc.nat() }),
-    fc.record({ op: fc.constant("insert" as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+    fc.record({
+      op: fc.constant("insert" as const),
+      at: fc.nat(),
+      bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+    }),
     fc.record({ op: fc.constant("repeat" as const), at: fc.nat(), length: fc.integer({ min: 1, max: 32 }) }),
   );
   return fc
@@ -96,7 +139,8 @@ export function mutatedFrames(sessionId: string): fc.Arbitrary<WireCase> {
         if (m.op === "flip") frame = Uint8Array.from(frame, (b, i) => (i === at ? m.value : b));
         else if (m.op === "truncate") frame = frame.slice(0, at);
         else if (m.op === "insert") frame = concat([frame.slice(0, at), m.bytes, frame.slice(at)]);
-        else frame = concat([frame.slice(0, at + m.length), frame.slice(at, at + m.length), frame.slice(at + m.length)]);
+        else
+          frame = concat([frame.slice(0, at + m.length), frame.slice(at, at + m.length), frame.slice(at + m.length)]);
       }
       return { method: seed.method, stream: seed.stream, frame, kind: "mutated frame" };
     });
@@ -143,13 +187,37 @@ function carry(sessionId: string, any: Uint8Array, where: number, kind: string):
   const session = bytesField(1, sessionId);
   switch (where % 4) {
     case 0:
-      return { method: "ExecuteTool", stream: false, kind, frame: concat([session, bytesField(2, "echo"), bytesField(4, concat([bytesField(1, "value"), bytesField(2, any)]))]) };
+      return {
+        method: "ExecuteTool",
+        stream: false,
+        kind,
+        frame: concat([
+          session,
+          bytesField(2, "echo"),
+          bytesField(4, concat([bytesField(1, "value"), bytesField(2, any)])),
+        ]),
+      };
     case 1:
-      return { method: "StreamTool", stream: true, kind, frame: concat([session, bytesField(2, "chunks"), bytesField(3, any)]) };
+      return {
+        method: "StreamTool",
+        stream: true,
+        kind,
+        frame: concat([session, bytesField(2, "chunks"), bytesField(3, any)]),
+      };
     case 2:
-      return { method: "BatchExecuteTools", stream: false, kind, frame: concat([session, bytesField(2, concat([bytesField(1, "echo"), bytesField(2, any)]))]) };
+      return {
+        method: "BatchExecuteTools",
+        stream: false,
+        kind,
+        frame: concat([session, bytesField(2, concat([bytesField(1, "echo"), bytesField(2, any)]))]),
+      };
     default:
-      return { method: "SetVariable", stream: false, kind, frame: concat([session, bytesField(2, "fuzzed"), bytesField(3, any)]) };
+      return {
+        method: "SetVariable",
+        stream: false,
+        kind,
+        frame: concat([session, bytesField(2, "fuzzed"), bytesField(3, any)]),
+      };
   }
 }
 
@@ -161,7 +229,15 @@ export function wrongAnyCases(sessionId: string): fc.Arbitrary<WireCase> {
 const invalidUtf8 = fc
   .tuple(
     fc.string({ maxLength: 8 }),
-    fc.constantFrom([0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0xff], [0xfe, 0xff]),
+    fc.constantFrom(
+      [0x80],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0xff],
+      [0xfe, 0xff],
+    ),
     fc.string({ maxLength: 8 }),
   )
   .map(([a, bad, b]) => concat([new TextEncoder().encode(a), Uint8Array.from(bad), new TextEncoder().encode(b)]));
@@ -172,15 +248,34 @@ export function invalidUtf8Cases(sessionId: string): fc.Arbitrary<WireCase> {
     const session = bytesField(1, sessionId);
     switch (where) {
       case 0:
-        return { method: "ExecuteTool", stream: false, kind, frame: concat([bytesField(1, bad), bytesField(2, "echo")]) };
+        return {
+          method: "ExecuteTool",
+          stream: false,
+          kind,
+          frame: concat([bytesField(1, bad), bytesField(2, "echo")]),
+        };
       case 1:
         return { method: "ExecuteTool", stream: false, kind, frame: concat([session, bytesField(2, bad)]) };
       case 2:
-        return { method: "ExecuteTool", stream: false, kind, frame: concat([session, bytesField(2, "echo"), bytesField(4, concat([bytesField(1, bad), bytesField(2, anyBytes(VALUE_URL, varintField(2, 1)))]))]) };
+        return {
+          method: "ExecuteTool",
+          stream: false,
+          kind,
+          frame: concat([
+            session,
+            bytesField(2, "echo"),
+            bytesField(4, concat([bytesField(1, bad), bytesField(2, anyBytes(VALUE_URL, varintField(2, 1)))])),
+          ]),
+        };
       case 3:
         return carry(sessionId, anyBytes(VALUE_URL, bytesField(5, bad)), 0, kind); // Value.string_value
       case 4:
-        return { method: "SetVariable", stream: false, kind, frame: concat([session, bytesField(2, bad), bytesField(3, anyBytes(VALUE_URL, varintField(2, 1)))]) };
+        return {
+          method: "SetVariable",
+          stream: false,
+          kind,
+          frame: concat([session, bytesField(2, bad), bytesField(3, anyBytes(VALUE_URL, varintField(2, 1)))]),
+        };
       default:
         return { method: "InitializeSession", stream: false, kind, frame: concat([bytesField(1, bad)]) };
     }
@@ -193,7 +288,13 @@ export function unknownEnumCases(sessionId: string): fc.Arbitrary<WireCase> {
   return fc.tuple(absurd, fc.nat(), fc.boolean()).map(([value, where, inTable]) => {
     const payload = inTable
       ? // Table{num_rows: 1, columns: [{name: "c", type: value, data: 8 bytes}]}
-        bytesField(10, concat([varintField(1, 1), bytesField(2, concat([bytesField(1, "c"), varintField(2, value), bytesField(3, new Uint8Array(8))]))]))
+        bytesField(
+          10,
+          concat([
+            varintField(1, 1),
+            bytesField(2, concat([bytesField(1, "c"), varintField(2, value), bytesField(3, new Uint8Array(8))])),
+          ]),
+        )
       : varintField(1, value); // Value.null_value
     return carry(sessionId, anyBytes(VALUE_URL, payload), where, "unknown enum value");
   });
@@ -209,17 +310,50 @@ export function timeoutCases(sessionId: string): fc.Arbitrary<WireCase & { deadl
   return fc.tuple(raw, fc.nat(3), fc.constantFrom(-1000, 0, 1, 50, 3000)).map(([value, where, deadlineMs]) => {
     const session = bytesField(1, sessionId);
     const kind = "absurd timeout";
-    const slow = bytesField(4, concat([bytesField(1, "ms"), bytesField(2, anyBytes("type.googleapis.com/google.protobuf.Int64Value", varintField(1, 5)))]));
+    const slow = bytesField(
+      4,
+      concat([
+        bytesField(1, "ms"),
+        bytesField(2, anyBytes("type.googleapis.com/google.protobuf.Int64Value", varintField(1, 5))),
+      ]),
+    );
     switch (where) {
       case 0:
-        return { method: "ExecuteTool", stream: false, kind, deadlineMs, frame: concat([session, bytesField(2, "slow"), slow, varintField(6, value)]) };
+        return {
+          method: "ExecuteTool",
+          stream: false,
+          kind,
+          deadlineMs,
+          frame: concat([session, bytesField(2, "slow"), slow, varintField(6, value)]),
+        };
       case 1:
-        return { method: "BatchExecuteTools", stream: false, kind, deadlineMs, frame: concat([session, bytesField(2, bytesField(1, "echo")), varintField(4, value)]) };
+        return {
+          method: "BatchExecuteTools",
+          stream: false,
+          kind,
+          deadlineMs,
+          frame: concat([session, bytesField(2, bytesField(1, "echo")), varintField(4, value)]),
+        };
       case 2:
-        return { method: "StreamTool", stream: true, kind, deadlineMs, frame: concat([session, bytesField(2, "chunks"), varintField(6, value)]) };
+        return {
+          method: "StreamTool",
+          stream: true,
+          kind,
+          deadlineMs,
+          frame: concat([session, bytesField(2, "chunks"), varintField(6, value)]),
+        };
       default:
         // SessionConfig{default_timeout_ms, idle_ttl_ms} of a new session
-        return { method: "InitializeSession", stream: false, kind, deadlineMs, frame: concat([bytesField(1, `fuzz-ttl-${String(value)}`), bytesField(4, concat([varintField(2, value), varintField(3, value)]))]) };
+        return {
+          method: "InitializeSession",
+          stream: false,
+          kind,
+          deadlineMs,
+          frame: concat([
+            bytesField(1, `fuzz-ttl-${String(value)}`),
+            bytesField(4, concat([varintField(2, value), varintField(3, value)])),
+          ]),
+        };
     }
   });
 }

@@ -7,12 +7,12 @@ import {
   SetVariableRequestSchema,
   WatchVariablesRequestSchema,
 } from "@toolbridge/protocol";
+import { waitFor } from "@toolbridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { countingTools, ToolCounter } from "../reliability/counting-tools.js";
 import { unclear } from "./outcome.js";
 import { anyBytes, bytesField, concat, hugeMapValue, nestedListValue, VALUE_URL } from "./proto-bytes.js";
 import { RawWireClient, type WireOutcome } from "./raw-wire.js";
-import { waitFor } from "@toolbridge/testkit";
 
 // The heavy hostile inputs, each sent a few times: 10k-deep values, huge maps,
 // 100k-item batches, oversized messages and thousands of watchers. Each must get
@@ -50,7 +50,11 @@ const session = bytesField(1, SESSION);
 
 /** ExecuteTool echo(value=<Value bytes>). */
 function echoFrame(value: Uint8Array): Uint8Array {
-  return concat([session, bytesField(2, "echo"), bytesField(4, concat([bytesField(1, "value"), bytesField(2, anyBytes(VALUE_URL, value))]))]);
+  return concat([
+    session,
+    bytesField(2, "echo"),
+    bytesField(4, concat([bytesField(1, "value"), bytesField(2, anyBytes(VALUE_URL, value))])),
+  ]);
 }
 
 /** The ErrorInfo type of a failed ExecuteTool: from the response (tool outcome) or the status. */
@@ -69,9 +73,14 @@ describe("heavy hostile inputs", () => {
   it("a value nested 10,000 levels deep: ValidationError, as argument and as variable", async () => {
     const deep = nestedListValue(10_000);
     for (let i = 0; i < 3; i++) {
-      expect(executeErrorType(await wire.unary("ExecuteTool", echoFrame(deep)))).toMatch(/^(ValidationError|InvalidArgument)$/);
+      expect(executeErrorType(await wire.unary("ExecuteTool", echoFrame(deep)))).toMatch(
+        /^(ValidationError|InvalidArgument)$/,
+      );
     }
-    const set = await wire.unary("SetVariable", concat([session, bytesField(2, "deep"), bytesField(3, anyBytes(VALUE_URL, deep))]));
+    const set = await wire.unary(
+      "SetVariable",
+      concat([session, bytesField(2, "deep"), bytesField(3, anyBytes(VALUE_URL, deep))]),
+    );
     expect(set).toMatchObject({ ok: false, code: status.INVALID_ARGUMENT });
     expect(unclear(set)).toBeUndefined();
   });
@@ -97,7 +106,12 @@ describe("heavy hostile inputs", () => {
   });
 
   it("oversized messages: MessageTooLarge with ErrorInfo up to 4x the limit, grpc-js's refusal beyond", async () => {
-    const payload = (bytes: number) => concat([session, bytesField(2, "slow"), bytesField(3, anyBytes(VALUE_URL, bytesField(6, new Uint8Array(bytes))))]);
+    const payload = (bytes: number) =>
+      concat([
+        session,
+        bytesField(2, "slow"),
+        bytesField(3, anyBytes(VALUE_URL, bytesField(6, new Uint8Array(bytes)))),
+      ]);
     const over = await wire.unary("ExecuteTool", payload(LIMIT + 10));
     expect(over).toMatchObject({ ok: false, code: status.RESOURCE_EXHAUSTED, info: { type: "MessageTooLarge" } });
     const far = await wire.unary("ExecuteTool", payload(LIMIT * 5));
@@ -108,7 +122,10 @@ describe("heavy hostile inputs", () => {
   });
 
   it("thousands of watchers on one session: the first 1,000 open, the rest get ResourceExhausted", async () => {
-    const frame = toBinary(WatchVariablesRequestSchema, create(WatchVariablesRequestSchema, { sessionId: SESSION, prefix: "" }));
+    const frame = toBinary(
+      WatchVariablesRequestSchema,
+      create(WatchVariablesRequestSchema, { sessionId: SESSION, prefix: "" }),
+    );
     // Five connections of 500 watch streams each (one HTTP/2 connection is not meant to carry thousands).
     const clients = Array.from({ length: 5 }, () => new RawWireClient(host.address));
     try {
@@ -121,13 +138,17 @@ describe("heavy hostile inputs", () => {
       );
       await waitFor(() => refused >= 1500, { timeoutMs: 20_000, message: "1,500 refusals" });
       // A write wakes every open watcher: each gets one change and is then cancelled by its reader.
-      const set = toBinary(SetVariableRequestSchema, create(SetVariableRequestSchema, { sessionId: SESSION, name: "w", value: encodeValue(1) }));
+      const set = toBinary(
+        SetVariableRequestSchema,
+        create(SetVariableRequestSchema, { sessionId: SESSION, name: "w", value: encodeValue(1) }),
+      );
       expect(await wire.unary("SetVariable", set)).toMatchObject({ ok: true });
       const outcomes = await Promise.all(streams);
       const rejections = outcomes.filter((o) => !o.ok);
       expect(outcomes.filter((o) => o.ok).length).toBe(1000);
       expect(rejections.length).toBe(1500);
-      for (const r of rejections) expect(r).toMatchObject({ code: status.RESOURCE_EXHAUSTED, info: { type: "ResourceExhausted" } });
+      for (const r of rejections)
+        expect(r).toMatchObject({ code: status.RESOURCE_EXHAUSTED, info: { type: "ResourceExhausted" } });
     } finally {
       for (const client of clients) client.close();
     }

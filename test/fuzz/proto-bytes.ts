@@ -50,6 +50,7 @@ export function nestedListValue(depth: number, leaf: Uint8Array = varintField(2,
 /** A toolbridge.v1.Value map with `entries` string keys, each to a small int. */
 export function hugeMapValue(entries: number): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (let i = 0; i < entries; i++) parts.push(bytesField(1, concat([bytesField(1, `k${i}`), bytesField(2, varintField(3, i))])));
+  for (let i = 0; i < entries; i++)
+    parts.push(bytesField(1, concat([bytesField(1, `k${i}`), bytesField(2, varintField(3, i))])));
   return bytesField(9, concat(parts));
 }

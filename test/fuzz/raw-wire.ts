@@ -1,4 +1,4 @@
-import { type ClientReadableStream, Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
+import { Client, type ClientReadableStream, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { type ErrorInfo, errorInfoFromMetadata } from "@toolbridge/protocol";
 
 /** Bytes go out exactly as given and come back undecoded: the host alone judges them. */
@@ -57,7 +57,9 @@ export class RawWireClient {
           resolve({ ok: true, messages });
         }
       });
-      call.on("error", (error: ServiceError) => resolve(error.code === status.CANCELLED && messages >= maxMessages ? { ok: true, messages } : failed(error)));
+      call.on("error", (error: ServiceError) =>
+        resolve(error.code === status.CANCELLED && messages >= maxMessages ? { ok: true, messages } : failed(error)),
+      );
       call.on("end", () => resolve({ ok: true, messages }));
     });
   }

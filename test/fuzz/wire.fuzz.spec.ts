@@ -2,7 +2,15 @@ import { createHost, type Host } from "@toolbridge/host";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countingTools, ToolCounter } from "../reliability/counting-tools.js";
-import { invalidUtf8Cases, mutatedFrames, randomFrames, timeoutCases, unknownEnumCases, type WireCase, wrongAnyCases } from "./frames.js";
+import {
+  invalidUtf8Cases,
+  mutatedFrames,
+  randomFrames,
+  timeoutCases,
+  unknownEnumCases,
+  type WireCase,
+  wrongAnyCases,
+} from "./frames.js";
 import { unclear } from "./outcome.js";
 import { bytesField } from "./proto-bytes.js";
 import { RawWireClient, type WireOutcome } from "./raw-wire.js";

@@ -81,7 +81,8 @@ describe("faults between client and host", () => {
       (async () => {
         for await (const chunk of bridge.openStream("chunks", { count: 1000, intervalMs: 20 }, { retry: false })) {
           seen.push(chunk);
-          if (seen.length === 3) proxy.addToxic({ type: "reset_peer", stream: "downstream", attributes: { timeout: 0 } });
+          if (seen.length === 3)
+            proxy.addToxic({ type: "reset_peer", stream: "downstream", attributes: { timeout: 0 } });
         }
       })(),
     );
@@ -172,7 +173,10 @@ describe("faults between client and host", () => {
       Array.from({ length: 10 }, async (_, i) => {
         const started = performance.now();
         try {
-          return { value: await bridge.callTool("echo", { value: i }, { timeoutMs: 2000 }), ms: performance.now() - started };
+          return {
+            value: await bridge.callTool("echo", { value: i }, { timeoutMs: 2000 }),
+            ms: performance.now() - started,
+          };
         } catch (error) {
           return { error, ms: performance.now() - started };
         }
@@ -181,7 +185,8 @@ describe("faults between client and host", () => {
     for (const outcome of outcomes) {
       // Every call ends within its deadline (plus scheduling slack), never hangs.
       expect(outcome.ms).toBeLessThanOrEqual(2400);
-      if ("error" in outcome) expect(outcome.error).toMatchObject({ code: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
+      if ("error" in outcome)
+        expect(outcome.error).toMatchObject({ code: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
     }
 
     proxy.removeAllToxics();

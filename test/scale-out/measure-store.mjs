@@ -10,7 +10,7 @@ import { create } from "@bufbuild/protobuf";
 import { credentials, makeGenericClientConstructor } from "@grpc/grpc-js";
 import { z } from "zod";
 import { createHost, defineTool } from "../../packages/host/dist/index.js";
-import { bridgeServiceDefinition, encodeValue, ExecuteToolRequestSchema } from "../../packages/protocol/dist/index.js";
+import { bridgeServiceDefinition, ExecuteToolRequestSchema, encodeValue } from "../../packages/protocol/dist/index.js";
 
 const CALLS = Number(process.argv[2] ?? 3000);
 const BLOCK = 250;
@@ -18,9 +18,13 @@ const WARMUP = 300;
 
 const echo = defineTool({ name: "echo", input: z.object({ text: z.string() }), handler: async ({ text }) => text });
 const port = await freePort();
-const redis = spawn("/usr/bin/redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-  stdio: "ignore",
-});
+const redis = spawn(
+  "/usr/bin/redis-server",
+  ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+  {
+    stdio: "ignore",
+  },
+);
 try {
   await waitForPing(port);
   const memory = await createHost({ port: 0, tools: [echo], logLevel: "silent" });
@@ -60,9 +64,14 @@ async function target(host, tag) {
   const Client = makeGenericClientConstructor(bridgeServiceDefinition, "BridgeService");
   const client = new Client(host.address, credentials.createInsecure());
   const unary = (method, request) =>
-    new Promise((resolve, reject) => client[method](request, (error, response) => (error ? reject(error) : resolve(response))));
+    new Promise((resolve, reject) =>
+      client[method](request, (error, response) => (error ? reject(error) : resolve(response))),
+    );
   const sessionId = `bench-${tag}`;
-  await host.core.initializeSession({ sessionId, metadata: {} }, { signal: new AbortController().signal, deadlineMs: Infinity });
+  await host.core.initializeSession(
+    { sessionId, metadata: {} },
+    { signal: new AbortController().signal, deadlineMs: Infinity },
+  );
   const kwargs = { text: encodeValue("hello") };
   let n = 0;
   return {

@@ -130,6 +130,28 @@ describe("any host serves any call of any session", () => {
     expect(decodeValue(must(fresh.result))).toBe(2);
   });
 
+  it("a retry whose first attempt ran on a host that died runs again elsewhere", async () => {
+    const [crashing] = await startHosts(1, redis.url, { tools: [slowCount] }, "crash");
+    const d = must(crashing);
+    try {
+      await d.client.unary("initializeSession", { sessionId: "s-crash" });
+      runs = 0;
+      gate = deferred();
+      const call = { sessionId: "s-crash", toolId: "slow_count", requestId: "crash-1" };
+      const lost = d.client.unary("executeTool", call).catch(() => undefined);
+      while (runs === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // The host stops beating (as a crashed one does): its unfinished claim no longer holds.
+      await must(d.host.cluster).close();
+      const retry = b.client.unary("executeTool", call);
+      while (runs === 1) await new Promise((resolve) => setTimeout(resolve, 5));
+      gate.resolve();
+      expect(decodeValue(must((await retry).result))).toBe(2);
+      await lost;
+    } finally {
+      await d.stop();
+    }
+  });
+
   it("rate limits are shared: the third call of a 2-per-minute tool fails on whichever host", async () => {
     await a.client.unary("initializeSession", { sessionId: "s4" });
     await a.client.unary("executeTool", { sessionId: "s4", toolId: "limited" });

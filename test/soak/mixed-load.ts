@@ -84,8 +84,14 @@ export class MixedLoad {
         return;
       }
       case "batch": {
-        const results = await bridge.executeBatch(Array.from({ length: 10 }, (_, i) => ({ tool: "echo", kwargs: { value: i } })), { parallel: true });
-        expectEqual(results, Array.from({ length: 10 }, (_, i) => i));
+        const results = await bridge.executeBatch(
+          Array.from({ length: 10 }, (_, i) => ({ tool: "echo", kwargs: { value: i } })),
+          { parallel: true },
+        );
+        expectEqual(
+          results,
+          Array.from({ length: 10 }, (_, i) => i),
+        );
         return;
       }
       case "variables": {

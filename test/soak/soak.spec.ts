@@ -9,27 +9,31 @@ const DURATION_MS = Number(process.env.SOAK_DURATION_MS ?? 30_000);
 const LONG = DURATION_MS >= 120_000;
 
 describe("soak", () => {
-  it(`${DURATION_MS / 1000} s of mixed load: no errors, fds back to where they were, RSS not climbing`, { timeout: DURATION_MS + 120_000 }, async () => {
-    const report = await soak({
-      durationMs: DURATION_MS,
-      capacityMs: 5000,
-      // Each sample forces a full GC in the host: not too often.
-      sampleEveryMs: LONG ? 5000 : 2000,
-      log: LONG ? (line) => console.log(line) : undefined,
-    });
-    const { samples, ...summary } = report;
-    console.log(`soak report ${JSON.stringify(summary, null, 2)}`);
+  it(
+    `${DURATION_MS / 1000} s of mixed load: no errors, fds back to where they were, RSS not climbing`,
+    { timeout: DURATION_MS + 120_000 },
+    async () => {
+      const report = await soak({
+        durationMs: DURATION_MS,
+        capacityMs: 5000,
+        // Each sample forces a full GC in the host: not too often.
+        sampleEveryMs: LONG ? 5000 : 2000,
+        log: LONG ? (line) => console.log(line) : undefined,
+      });
+      const { samples, ...summary } = report;
+      console.log(`soak report ${JSON.stringify(summary, null, 2)}`);
 
-    expect(report.operations).toBeGreaterThan(0);
-    expect(report.errorsByKind).toEqual({});
-    // Every connection the load opened is closed again on the host.
-    expect(report.fds.after).toBeLessThanOrEqual(report.fds.before + 5);
-    // Bounded during the run too: long-lived channels plus at most CONCURRENCY churn channels.
-    expect(report.fds.max).toBeLessThanOrEqual(report.fds.before + 80);
-    // Generous for 30 s (JIT, pools and caches still filling); the 10 min run is the real check.
-    // The live heap after a full GC is the leak signal; RSS also follows GC timing and gets more room.
-    expect(report.liveHeapSlopeMbPerMin).toBeLessThan(LONG ? 1 : 30);
-    expect(report.rssSlopeMbPerMin).toBeLessThan(LONG ? 5 : 60);
-    expect(samples.length).toBeGreaterThan(3);
-  });
+      expect(report.operations).toBeGreaterThan(0);
+      expect(report.errorsByKind).toEqual({});
+      // Every connection the load opened is closed again on the host.
+      expect(report.fds.after).toBeLessThanOrEqual(report.fds.before + 5);
+      // Bounded during the run too: long-lived channels plus at most CONCURRENCY churn channels.
+      expect(report.fds.max).toBeLessThanOrEqual(report.fds.before + 80);
+      // Generous for 30 s (JIT, pools and caches still filling); the 10 min run is the real check.
+      // The live heap after a full GC is the leak signal; RSS also follows GC timing and gets more room.
+      expect(report.liveHeapSlopeMbPerMin).toBeLessThan(LONG ? 1 : 30);
+      expect(report.rssSlopeMbPerMin).toBeLessThan(LONG ? 5 : 60);
+      expect(samples.length).toBeGreaterThan(3);
+    },
+  );
 });

@@ -131,18 +131,38 @@ async function paced(load: MixedLoad, perSecond: number, ms: number): Promise<vo
   await Promise.all(inFlight);
 }
 
-function sampleLoop(host: HostProcess, load: MixedLoad, started: number, everyMs: number, samples: Sample[], log: (line: string) => void) {
+function sampleLoop(
+  host: HostProcess,
+  load: MixedLoad,
+  started: number,
+  everyMs: number,
+  samples: Sample[],
+  log: (line: string) => void,
+) {
   let running = true;
   const done = (async () => {
     while (running) {
       const [rss, fds] = await Promise.all([rssBytes(host.pid), countOpenFds(host.pid)]);
       const heap = await liveHeapBytes(host);
       const mb = (bytes: number) => bytes / 1024 / 1024;
-      const sample = { atMs: performance.now() - started, rssMb: mb(rss), liveHeapMb: mb(heap), fds, operations: load.operations };
+      const sample = {
+        atMs: performance.now() - started,
+        rssMb: mb(rss),
+        liveHeapMb: mb(heap),
+        fds,
+        operations: load.operations,
+      };
       samples.push(sample);
-      log(`t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB heap=${sample.liveHeapMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`);
+      log(
+        `t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB heap=${sample.liveHeapMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`,
+      );
       await sleep(everyMs);
     }
   })();
-  return { done, stop: () => (running = false) };
+  return {
+    done,
+    stop: () => {
+      running = false;
+    },
+  };
 }

@@ -4,8 +4,8 @@ import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
 import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import { AgentRuntime } from "./agents/agent-runtime.js";
-import { Cluster, type ClusterOptions } from "./cluster/cluster.js";
 import type { HostLlmOptions } from "./agents/llm-settings.js";
+import { Cluster, type ClusterOptions } from "./cluster/cluster.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
@@ -17,12 +17,12 @@ import { createLogger, type LogLevel } from "./observability/logger.js";
 import { HostMetrics } from "./observability/metrics.js";
 import { ToolRegistry } from "./registry/registry.js";
 import type { ToolExecutor } from "./registry/types.js";
+import { createHostSecurity, type HostSecurityOptions } from "./security/host-security.js";
 import { MemorySessionStore } from "./store/memory.js";
 import { RedisSessionStore } from "./store/redis/store.js";
 import type { SessionStore } from "./store/types.js";
 import type { WorkerConfig, WorkerHubOptions } from "./workers/config.js";
 import { HostWorkers } from "./workers/host-workers.js";
-import { createHostSecurity, type HostSecurityOptions } from "./security/host-security.js";
 
 /** Security options (`tls`, `auth`, `audit`): docs/security.md. */
 export interface HostOptions extends HostSecurityOptions {
@@ -152,7 +152,10 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   let cluster: Cluster | undefined;
   const runner = new ToolRunner({
     ...(store instanceof RedisSessionStore && options.cluster !== false
-      ? { resolveRemote: (sessionId: string, toolId: string) => cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined) }
+      ? {
+          resolveRemote: (sessionId: string, toolId: string) =>
+            cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined),
+        }
       : {}),
     store,
     registry,

@@ -14,16 +14,17 @@ export { createLogger, type LogLevel } from "./observability/logger.js";
 export { HostMetrics } from "./observability/metrics.js";
 export { ToolRegistry } from "./registry/registry.js";
 export type { SessionHandle, ToolCall, ToolContext, ToolExecutor } from "./registry/types.js";
+export * from "./security/index.js";
 export { MemorySessionStore, type MemorySessionStoreOptions } from "./store/memory.js";
 export { Cluster, type ClusterOptions, RedisSessionStore, type RedisSessionStoreOptions } from "./store/redis.js";
 export type {
   CleanupResult,
   RequestLedger,
-  SharedRateLimits,
   SessionEndReason,
   SessionInit,
   SessionState,
   SessionStore,
+  SharedRateLimits,
   VariablePage,
   VariableQuery,
   VariableWrite,

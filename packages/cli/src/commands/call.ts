@@ -6,7 +6,9 @@ import { openSession } from "./session.js";
 
 export const callHelp = `Usage: toolbridge call TOOL --address HOST:PORT [--session ID] [--timeout-ms N] [key=value ...]
 
-Calls one tool with keyword arguments and prints its result as JSON. A value
+Calls one tool with keyword arguments and prints its result as JSON. The call
+runs in a throwaway session, cleaned up afterwards; --session ID creates the
+session under that id instead and keeps it (an id already in use is refused). A value
 is parsed as JSON when it is valid JSON (5, true, [1,2], {"a":1}, "\\"quoted\\""),
 otherwise taken as a string. A streaming tool prints one JSON line per chunk.
 

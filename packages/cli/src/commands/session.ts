@@ -11,7 +11,7 @@ export interface OpenSession {
 /**
  * Connects to `address` and initializes a session. Without `--session` a
  * throwaway session is created and cleaned up afterwards, so one-off commands
- * leave nothing behind on the host.
+ * leave nothing behind on the host; a named one is kept.
  */
 export async function openSession(address: string, sessionId: string | undefined): Promise<OpenSession> {
   const bridge = new ToolBridge(address);

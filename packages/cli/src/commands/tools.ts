@@ -11,7 +11,8 @@ Lists the tools of a session with their arguments.
 
 Options:
   --address HOST:PORT  the host to ask (required)
-  --session ID         session to inspect (default: a throwaway session, cleaned up afterwards)
+  --session ID         create the session under this id and keep it (default: a throwaway
+                       session, cleaned up afterwards); an id already in use is refused
   --json               machine-readable output: an array of {name, description, type, arguments}
   --emit-ts            TypeScript type map for typed proxies: new ToolBridge(...).initialize<Map>(...)`;
 

@@ -10,9 +10,9 @@ import { FORWARDED_BY_HEADER } from "../cluster/header.js";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { CallContext } from "../core/call-scope.js";
 import { hostError } from "../errors.js";
-import { toGrpcStatus } from "./status.js";
 import { guardedOpen, guardedUnary, refusedRequest } from "../security/grpc-guard.js";
 import { methodName, type RequestGuard } from "../security/request-guard.js";
+import { toGrpcStatus } from "./status.js";
 
 export interface GrpcAdapterOptions {
   debug: boolean;
@@ -81,7 +81,13 @@ export class GrpcAdapter {
         return;
       }
       if (this.options.guard) {
-        guardedUnary(this.options.guard, call, (p) => run(request, new GrpcCallContext(call, undefined, p)), callback, debug);
+        guardedUnary(
+          this.options.guard,
+          call,
+          (p) => run(request, new GrpcCallContext(call, undefined, p)),
+          callback,
+          debug,
+        );
         return;
       }
       let result: Promise<Res>;
@@ -116,9 +122,7 @@ export class GrpcAdapter {
       const start = guard
         ? () => guardedOpen(guard, call, (principal) => open(request, new GrpcCallContext(call, controller, principal)))
         : () => open(request, new GrpcCallContext(call, controller));
-      void this.pump(call, start, controller.signal).finally(() =>
-        this.openStreams.delete(controller),
-      );
+      void this.pump(call, start, controller.signal).finally(() => this.openStreams.delete(controller));
     };
   }
 
@@ -182,18 +186,31 @@ class GrpcCallContext implements CallContext {
     return this.controller.signal;
   }
 
+  /**
+   * One "cancelled" subscription per call, fanned out here: a parallel batch
+   * has one listener per item, which would trip EventEmitter's leak warning.
+   */
   onCancel(listener: () => void): () => void {
     if (this.call.cancelled) {
       listener();
       return noop;
     }
-    this.call.once("cancelled", listener);
-    return () => this.call.off("cancelled", listener);
+    let listeners = this.cancelListeners;
+    if (!listeners) {
+      const set = new Set<() => void>();
+      this.cancelListeners = listeners = set;
+      this.call.once("cancelled", () => {
+        for (const notify of set) notify();
+      });
+    }
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   }
 
+  private cancelListeners: Set<() => void> | undefined;
+
   private linkController(controller: AbortController): void {
-    if (this.call.cancelled) controller.abort();
-    else this.call.once("cancelled", () => controller.abort());
+    this.onCancel(() => controller.abort());
   }
 }
 
@@ -214,6 +231,6 @@ function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSign
 const unimplementedWorker: handleBidiStreamingCall<unknown, unknown> = (call) => {
   call.emit("error", {
     code: status.UNIMPLEMENTED,
-    details: "ConnectWorker is not available on this host: worker support is not built in yet",
+    details: "ConnectWorker is not served by this adapter: it was created without a worker hub (createHost provides one)",
   });
 };

@@ -25,7 +25,9 @@ export class AuditLog {
       typeof destination === "string" || typeof destination === "number"
         ? pino.destination({ dest: destination, append: true, mkdir: typeof destination === "string", sync: true })
         : destination;
-    return new AuditLog(pino({ base: { log: "audit" }, timestamp: pino.stdTimeFunctions.isoTime }, stream as DestinationStream));
+    return new AuditLog(
+      pino({ base: { log: "audit" }, timestamp: pino.stdTimeFunctions.isoTime }, stream as DestinationStream),
+    );
   }
 
   /** Records session ends and tool registrations as they happen in the store and registry. */

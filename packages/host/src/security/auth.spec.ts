@@ -68,7 +68,9 @@ function as(metadata: Metadata) {
 describe("bearer tokens on gRPC", () => {
   it("no token, a malformed header or a wrong token: UNAUTHENTICATED with ErrorInfo", async () => {
     for (const metadata of [new Metadata(), bearer("short"), bearer("alice-token-0123456780")]) {
-      const failure = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(metadata)));
+      const failure = await expectGrpcFailure(
+        client.unary("getSessionInfo", { sessionId: "session-a1" }, as(metadata)),
+      );
       expect(failure.code).toBe(status.UNAUTHENTICATED);
       expect(failure.info?.type).toBe("Unauthenticated");
     }
@@ -130,9 +132,15 @@ describe("session ownership", () => {
   });
 
   it("the owner can grant a session to named principals at creation; admins reach every session", async () => {
-    await client.unary("initializeSession", { sessionId: "shared", metadata: { [GRANTS_METADATA_KEY]: "bob, carol" } }, as(ALICE));
+    await client.unary(
+      "initializeSession",
+      { sessionId: "shared", metadata: { [GRANTS_METADATA_KEY]: "bob, carol" } },
+      as(ALICE),
+    );
     expect((await client.unary("getSessionInfo", { sessionId: "shared" }, as(BOB))).session?.sessionId).toBe("shared");
-    expect((await client.unary("getSessionInfo", { sessionId: "session-a1" }, as(ADMIN))).session?.sessionId).toBe("session-a1");
+    expect((await client.unary("getSessionInfo", { sessionId: "session-a1" }, as(ADMIN))).session?.sessionId).toBe(
+      "session-a1",
+    );
   });
 });
 
@@ -150,7 +158,10 @@ describe("gateway", () => {
     expect(denied.status).toBe(403);
     expect(await denied.text()).not.toMatch(/private plan/);
     expect((await api("/api/sessions/session-a1/variables/plan", "alice-token-0123456789")).status).toBe(200);
-    const created = await api("/api/sessions", "bob-token-0123456789ab", { method: "POST", body: JSON.stringify({ session_id: "bob-http" }) });
+    const created = await api("/api/sessions", "bob-token-0123456789ab", {
+      method: "POST",
+      body: JSON.stringify({ session_id: "bob-http" }),
+    });
     expect(created.status).toBe(201);
     expect((await host.store.getSession("bob-http")).owner).toBe("bob");
     expect((await api("/healthz", undefined)).status).toBe(200);
@@ -165,20 +176,36 @@ describe("audit log", () => {
     await client.unary("initializeSession", { sessionId: "short-lived" }, as(BOB));
     // A limit: a variable value over the 64 KiB message limit.
     await expectGrpcFailure(
-      client.unary("setVariable", { sessionId: "short-lived", name: "big", value: encodeValue("x".repeat(100_000)) }, as(BOB)),
+      client.unary(
+        "setVariable",
+        { sessionId: "short-lived", name: "big", value: encodeValue("x".repeat(100_000)) },
+        as(BOB),
+      ),
     );
     await client.unary("cleanupSession", { sessionId: "short-lived" }, as(BOB));
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const events = (name: string) => auditLines.filter((l) => l.event === name);
-    expect(events("session_created")).toContainEqual(expect.objectContaining({ sessionId: "short-lived", principal: "bob", transport: "grpc" }));
-    expect(events("session_created")).toContainEqual(expect.objectContaining({ sessionId: "bob-http", principal: "bob", transport: "http" }));
-    expect(events("session_ended")).toContainEqual(expect.objectContaining({ sessionId: "short-lived", reason: "cleanup" }));
+    expect(events("session_created")).toContainEqual(
+      expect.objectContaining({ sessionId: "short-lived", principal: "bob", transport: "grpc" }),
+    );
+    expect(events("session_created")).toContainEqual(
+      expect.objectContaining({ sessionId: "bob-http", principal: "bob", transport: "http" }),
+    );
+    expect(events("session_ended")).toContainEqual(
+      expect.objectContaining({ sessionId: "short-lived", reason: "cleanup" }),
+    );
     expect(events("tool_registered")).toContainEqual(expect.objectContaining({ tool: "late_tool" }));
     expect(events("tool_registered")).toContainEqual(expect.objectContaining({ tool: "secret" }));
-    expect(events("auth_failed")).toContainEqual(expect.objectContaining({ transport: "grpc", method: "HealthCheck", reason: "invalid bearer token" }));
-    expect(events("access_denied")).toContainEqual(expect.objectContaining({ principal: "bob", sessionId: "session-a1" }));
-    expect(events("limit_hit")).toContainEqual(expect.objectContaining({ errorType: "MessageTooLarge", method: "SetVariable" }));
+    expect(events("auth_failed")).toContainEqual(
+      expect.objectContaining({ transport: "grpc", method: "HealthCheck", reason: "invalid bearer token" }),
+    );
+    expect(events("access_denied")).toContainEqual(
+      expect.objectContaining({ principal: "bob", sessionId: "session-a1" }),
+    );
+    expect(events("limit_hit")).toContainEqual(
+      expect.objectContaining({ errorType: "MessageTooLarge", method: "SetVariable" }),
+    );
     // The audit trail never carries values.
     expect(JSON.stringify(auditLines)).not.toMatch(/private plan|xxxxxxxx/);
     for (const line of auditLines) expect(line.log).toBe("audit");

@@ -1,5 +1,5 @@
-import type { Metadata } from "@grpc/grpc-js";
 import type { IncomingHttpHeaders } from "node:http";
+import type { Metadata } from "@grpc/grpc-js";
 
 /**
  * What an authenticator sees of a request, the same for gRPC metadata and HTTP

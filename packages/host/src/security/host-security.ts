@@ -1,14 +1,14 @@
-import type { handleBidiStreamingCall, ServerCredentials } from "@grpc/grpc-js";
 import type { ServerOptions as HttpsServerOptions } from "node:https";
+import type { handleBidiStreamingCall, ServerCredentials } from "@grpc/grpc-js";
+import { toGrpcStatus } from "../grpc/status.js";
 import type { ToolRegistry } from "../registry/registry.js";
 import type { SessionStore } from "../store/types.js";
 import { AuditLog, type AuditOptions } from "./audit-log.js";
-import { anyOf, type Authenticator, bearerTokens, clientCertificates } from "./authenticator.js";
+import { type Authenticator, anyOf, bearerTokens, clientCertificates } from "./authenticator.js";
 import { grpcCredentials } from "./credentials.js";
 import { RequestGuard } from "./request-guard.js";
 import { SessionAccess } from "./session-access.js";
 import { grpcPeerCommonName, grpcServerCredentials, type HostTlsOptions, httpsServerOptions } from "./tls.js";
-import { toGrpcStatus } from "../grpc/status.js";
 
 export interface HostAuthOptions {
   /** Bearer token → principal. Tokens must be at least 16 characters. */

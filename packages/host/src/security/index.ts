@@ -1,7 +1,12 @@
-export { type AuditOptions, AuditLog } from "./audit-log.js";
-export { anyOf, type Authenticator, bearerTokens, clientCertificates, unauthenticated } from "./authenticator.js";
+export { AuditLog, type AuditOptions } from "./audit-log.js";
+export { type Authenticator, anyOf, bearerTokens, clientCertificates, unauthenticated } from "./authenticator.js";
 export { grpcCredentials, httpCredentials, type RequestCredentials } from "./credentials.js";
-export { createHostSecurity, type HostAuthOptions, type HostSecurity, type HostSecurityOptions } from "./host-security.js";
+export {
+  createHostSecurity,
+  type HostAuthOptions,
+  type HostSecurity,
+  type HostSecurityOptions,
+} from "./host-security.js";
 export { methodName, RequestGuard, sessionOf } from "./request-guard.js";
 export { GRANTS_METADATA_KEY, grantsOf, SessionAccess } from "./session-access.js";
 export { grpcPeerCommonName, type HostTlsOptions, httpPeerCommonName } from "./tls.js";

@@ -25,7 +25,11 @@ export class RequestGuard {
    * The caller's principal (undefined when authentication is off). Throws
    * Unauthenticated or PermissionDenied; both are audited.
    */
-  async admit(method: string, sessionId: string | undefined, credentials: RequestCredentials): Promise<string | undefined> {
+  async admit(
+    method: string,
+    sessionId: string | undefined,
+    credentials: RequestCredentials,
+  ): Promise<string | undefined> {
     const principal = await this.authenticate(method, credentials);
     await this.authorize(method, principal, sessionId, credentials.transport);
     return principal;
@@ -47,7 +51,12 @@ export class RequestGuard {
   }
 
   /** PermissionDenied (audited) unless the principal may use the session. */
-  async authorize(method: string, principal: string | undefined, sessionId: string | undefined, transport: string): Promise<void> {
+  async authorize(
+    method: string,
+    principal: string | undefined,
+    sessionId: string | undefined,
+    transport: string,
+  ): Promise<void> {
     const { access, audit } = this.options;
     if (!access || principal === undefined || !sessionId) return;
     try {
@@ -59,7 +68,12 @@ export class RequestGuard {
   }
 
   /** After the service answered: audits session creation and limit hits. */
-  settled(method: string, principal: string | undefined, transport: string, outcome: { createdSession?: string; error?: unknown }): void {
+  settled(
+    method: string,
+    principal: string | undefined,
+    transport: string,
+    outcome: { createdSession?: string; error?: unknown },
+  ): void {
     const audit = this.options.audit;
     if (!audit) return;
     if (outcome.createdSession !== undefined) audit.sessionCreated(outcome.createdSession, principal, transport);

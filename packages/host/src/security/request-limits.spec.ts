@@ -12,13 +12,18 @@ describe("request field limits", () => {
 
   it("names the field and the limit it breaks", () => {
     const long = "x".repeat(REQUEST_LIMITS.maxIdChars + 1);
-    expect(requestLimitViolation({ sessionId: long })).toMatchObject({ code: "InvalidArgument", details: { field: "sessionId", limit: "256" } });
+    expect(requestLimitViolation({ sessionId: long })).toMatchObject({
+      code: "InvalidArgument",
+      details: { field: "sessionId", limit: "256" },
+    });
     const metadata = Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`k${i}`, "v"]));
     expect(requestLimitViolation({ metadata })?.details.field).toBe("metadata");
     expect(requestLimitViolation({ context: { k: "v".repeat(5000) } })?.details.field).toBe("context.k");
     expect(requestLimitViolation({ tags: Array.from({ length: 65 }, () => "t") })?.details.field).toBe("tags");
     expect(requestLimitViolation({ names: Array.from({ length: 1001 }, () => "n") })?.details.field).toBe("names");
-    expect(requestLimitViolation({ config: { idleTtlMs: BigInt(REQUEST_LIMITS.maxIdleTtlMs) + 1n } })?.details.field).toBe("config.idle_ttl_ms");
+    expect(
+      requestLimitViolation({ config: { idleTtlMs: BigInt(REQUEST_LIMITS.maxIdleTtlMs) + 1n } })?.details.field,
+    ).toBe("config.idle_ttl_ms");
     expect(requestLimitViolation({ items: [{ toolId: "ok" }, { toolId: long }] })?.details.field).toBe("items[1]");
   });
 });
@@ -40,9 +45,13 @@ describe("over gRPC", () => {
     expect(failure.code).toBe(status.INVALID_ARGUMENT);
     expect(failure.info?.details.field).toBe("sessionId");
     const metadata = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, "v"]));
-    expect((await expectGrpcFailure(client.unary("initializeSession", { sessionId: "m", metadata }))).code).toBe(status.INVALID_ARGUMENT);
+    expect((await expectGrpcFailure(client.unary("initializeSession", { sessionId: "m", metadata }))).code).toBe(
+      status.INVALID_ARGUMENT,
+    );
     expect(await host.store.countSessions()).toBe(0);
-    const stream = await expectGrpcFailure(client.collect("watchVariables", { sessionId: "w", names: Array.from({ length: 2000 }, (_, i) => `n${i}`) }));
+    const stream = await expectGrpcFailure(
+      client.collect("watchVariables", { sessionId: "w", names: Array.from({ length: 2000 }, (_, i) => `n${i}`) }),
+    );
     expect(stream.code).toBe(status.INVALID_ARGUMENT);
   });
 });

@@ -23,7 +23,18 @@ export const REQUEST_LIMITS = {
   maxIdleTtlMs: 24 * 60 * 60 * 1000,
 } as const;
 
-const ID_FIELDS = ["sessionId", "toolId", "requestId", "streamId", "agentId", "name", "prefix", "cursor", "type", "createdBy"];
+const ID_FIELDS = [
+  "sessionId",
+  "toolId",
+  "requestId",
+  "streamId",
+  "agentId",
+  "name",
+  "prefix",
+  "cursor",
+  "type",
+  "createdBy",
+];
 const MAP_FIELDS = ["metadata", "context"];
 
 function violation(field: string, message: string, limit: number): ToolBridgeError {
@@ -60,7 +71,11 @@ export function requestLimitViolation(request: unknown): ToolBridgeError | undef
     }
   }
   if (typeof r.description === "string" && r.description.length > REQUEST_LIMITS.maxDescriptionChars) {
-    return violation("description", `${r.description.length} characters is too long`, REQUEST_LIMITS.maxDescriptionChars);
+    return violation(
+      "description",
+      `${r.description.length} characters is too long`,
+      REQUEST_LIMITS.maxDescriptionChars,
+    );
   }
   const ttl = (r.config as { idleTtlMs?: unknown } | undefined)?.idleTtlMs;
   if (typeof ttl === "bigint" && ttl > BigInt(REQUEST_LIMITS.maxIdleTtlMs)) {
@@ -77,9 +92,11 @@ export function requestLimitViolation(request: unknown): ToolBridgeError | undef
 
 function mapViolation(field: string, map: Record<string, unknown>): ToolBridgeError | undefined {
   const keys = Object.keys(map);
-  if (keys.length > REQUEST_LIMITS.maxMapEntries) return violation(field, `${keys.length} entries are too many`, REQUEST_LIMITS.maxMapEntries);
+  if (keys.length > REQUEST_LIMITS.maxMapEntries)
+    return violation(field, `${keys.length} entries are too many`, REQUEST_LIMITS.maxMapEntries);
   for (const key of keys) {
-    if (key.length > REQUEST_LIMITS.maxMapKeyChars) return violation(field, `a key of ${key.length} characters is too long`, REQUEST_LIMITS.maxMapKeyChars);
+    if (key.length > REQUEST_LIMITS.maxMapKeyChars)
+      return violation(field, `a key of ${key.length} characters is too long`, REQUEST_LIMITS.maxMapKeyChars);
     const value = map[key];
     if (typeof value === "string" && value.length > REQUEST_LIMITS.maxMapValueChars) {
       return violation(`${field}.${key}`, `${value.length} characters is too long`, REQUEST_LIMITS.maxMapValueChars);

@@ -44,8 +44,12 @@ export class SessionAccess {
     if (session.owner !== "" && session.owner === principal) return;
     if (grantsOf(session).includes(principal)) return;
     // Says neither who owns it nor what it holds.
-    throw new ToolBridgeError("PermissionDenied", `permission denied: session ${sessionId} belongs to another principal`, {
-      details: { session_id: sessionId },
-    });
+    throw new ToolBridgeError(
+      "PermissionDenied",
+      `permission denied: session ${sessionId} belongs to another principal`,
+      {
+        details: { session_id: sessionId },
+      },
+    );
   }
 }

@@ -26,8 +26,34 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function issue(dir: string, name: string, cn: string, caName: string, extensions?: string): Pem {
-  openssl(dir, ["req", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", `/CN=${cn}`]);
-  const args = ["x509", "-req", "-in", `${name}.csr`, "-CA", `${caName}.crt`, "-CAkey", `${caName}.key`, "-CAcreateserial", "-out", `${name}.crt`, "-days", "1", "-sha256"];
+  openssl(dir, [
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    `/CN=${cn}`,
+  ]);
+  const args = [
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    `${caName}.crt`,
+    "-CAkey",
+    `${caName}.key`,
+    "-CAcreateserial",
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "1",
+    "-sha256",
+  ];
   if (extensions) {
     writeFileSync(join(dir, `${name}.ext`), extensions);
     args.push("-extfile", `${name}.ext`);
@@ -37,14 +63,34 @@ function issue(dir: string, name: string, cn: string, caName: string, extensions
 }
 
 function makeCa(dir: string, name: string): string {
-  openssl(dir, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${name}.key`, "-out", `${name}.crt`, "-days", "1", "-subj", `/CN=${name}`]);
+  openssl(dir, [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.crt`,
+    "-days",
+    "1",
+    "-subj",
+    `/CN=${name}`,
+  ]);
   return readFileSync(join(dir, `${name}.crt`), "utf8");
 }
 
 export function generateTestCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), "toolbridge-certs-"));
   const ca = makeCa(dir, "test-ca");
-  const server = issue(dir, "server", "localhost", "test-ca", "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+  const server = issue(
+    dir,
+    "server",
+    "localhost",
+    "test-ca",
+    "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+  );
   makeCa(dir, "other-ca");
   const stranger = issue(dir, "stranger", "mallory", "other-ca", "extendedKeyUsage=clientAuth\n");
   let n = 0;

@@ -30,7 +30,11 @@ async function withHost(options: HostOptions, body: (host: Host) => Promise<void
   }
 }
 
-async function callThrough(address: string, options: ConstructorParameters<typeof ToolBridge>[1], id: string): Promise<unknown> {
+async function callThrough(
+  address: string,
+  options: ConstructorParameters<typeof ToolBridge>[1],
+  id: string,
+): Promise<unknown> {
   const bridge = new ToolBridge(address, { timeoutMs: 3000, retry: false, ...options });
   try {
     await bridge.initialize(id);
@@ -60,7 +64,9 @@ describe("TLS", () => {
       expect(plaintext).toBeInstanceOf(ToolBridgeError);
       expect(plaintext).toMatchObject({ code: "Unavailable" });
       // Trusting only another CA: the server's certificate does not verify.
-      const untrusted = await callThrough(host.address, { tls: { ca: certs.stranger.cert } }, "untrusted").catch((e: unknown) => e);
+      const untrusted = await callThrough(host.address, { tls: { ca: certs.stranger.cert } }, "untrusted").catch(
+        (e: unknown) => e,
+      );
       expect(untrusted).toMatchObject({ code: "Unavailable" });
 
       expect(host.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
@@ -75,7 +81,9 @@ describe("TLS", () => {
       expect(await callThrough(host.address, { tls: { ca: certs.ca, ...alice } }, "mtls-ok")).toBe("mtls-ok");
       const anonymous = await callThrough(host.address, { tls: { ca: certs.ca } }, "anon").catch((e: unknown) => e);
       expect(anonymous).toMatchObject({ code: "Unavailable" });
-      const stranger = await callThrough(host.address, { tls: { ca: certs.ca, ...certs.stranger } }, "stranger").catch((e: unknown) => e);
+      const stranger = await callThrough(host.address, { tls: { ca: certs.ca, ...certs.stranger } }, "stranger").catch(
+        (e: unknown) => e,
+      );
       expect(stranger).toMatchObject({ code: "Unavailable" });
 
       const httpsUrl = (host.httpUrl as string).replace("http:", "https:");
@@ -101,6 +109,8 @@ describe("TLS", () => {
   });
 
   it("refuses requireClientCert without a CA to check clients against", async () => {
-    await expect(createHost({ port: 0, logLevel: "silent", tls: { ...certs.server, requireClientCert: true } })).rejects.toThrow(/tls.ca/);
+    await expect(
+      createHost({ port: 0, logLevel: "silent", tls: { ...certs.server, requireClientCert: true } }),
+    ).rejects.toThrow(/tls.ca/);
   });
 });

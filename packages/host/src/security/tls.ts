@@ -16,7 +16,8 @@ const buffer = (value: string | Buffer) => (typeof value === "string" ? Buffer.f
 
 export function grpcServerCredentials(tls: HostTlsOptions | undefined): ServerCredentials {
   if (!tls) return ServerCredentials.createInsecure();
-  if (tls.requireClientCert && !tls.ca) throw new TypeError("tls.requireClientCert needs tls.ca to verify clients with");
+  if (tls.requireClientCert && !tls.ca)
+    throw new TypeError("tls.requireClientCert needs tls.ca to verify clients with");
   return ServerCredentials.createSsl(
     tls.ca ? buffer(tls.ca) : null,
     [{ cert_chain: buffer(tls.cert), private_key: buffer(tls.key) }],
@@ -44,7 +45,9 @@ export function httpPeerCommonName(socket: unknown): string | undefined {
 }
 
 /** Common name of the verified client certificate of a gRPC call (from grpc-js's auth context). */
-export function grpcPeerCommonName(call: { getAuthContext?: () => { sslPeerCertificate?: { subject?: { CN?: unknown } } } }): string | undefined {
+export function grpcPeerCommonName(call: {
+  getAuthContext?: () => { sslPeerCertificate?: { subject?: { CN?: unknown } } };
+}): string | undefined {
   const cn = call.getAuthContext?.().sslPeerCertificate?.subject?.CN;
   return typeof cn === "string" && cn !== "" ? cn : undefined;
 }

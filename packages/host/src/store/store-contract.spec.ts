@@ -10,7 +10,7 @@ import {
 } from "@toolbridge/protocol";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type RedisServer, startRedis } from "../../../../test/scale-out/redis-server.js";
-import { must } from "../testing/deferred.js";
+import { deferred, must, until } from "../testing/deferred.js";
 import { rejection, sessionStoreContract } from "../testing/session-store-contract.js";
 import { MemorySessionStore } from "./memory.js";
 import { RedisSessionStore } from "./redis/store.js";
@@ -128,7 +128,7 @@ export function sharedStoreContract(
       const ledgerA = must(a.requests);
       const ledgerB = must(b.requests);
       let runs = 0;
-      let finish: () => void = () => {};
+      const finish = deferred();
       const first = ledgerA.once(
         sid,
         "req-1",
@@ -137,13 +137,11 @@ export function sharedStoreContract(
         () => false,
         async () => {
           runs++;
-          await new Promise<void>((resolve) => {
-            finish = resolve;
-          });
+          await finish.promise;
           return create(ExecuteToolResponseSchema, { success: true, requestId: "req-1" });
         },
       );
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await until(() => runs === 1);
       const repeat = ledgerB.once(
         sid,
         "req-1",
@@ -155,7 +153,9 @@ export function sharedStoreContract(
           return create(ExecuteToolResponseSchema, { success: false });
         },
       );
-      finish();
+      // Released only once the repeat is waiting on the running record.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      finish.resolve();
       expect((await first).success).toBe(true);
       expect((await repeat).success).toBe(true);
       expect(runs).toBe(1);

@@ -5,14 +5,21 @@ import type { RequestLedger } from "../types.js";
 import { type RedisConnection, script } from "./connection.js";
 import type { RedisKeys } from "./keys.js";
 
-/** KEYS: the request's record. ARGV: tool id, window ms. nil when claimed, else {tool id, outcome or nil}. */
+/**
+ * KEYS: the request's record. ARGV: tool id, window ms, this host's id, host
+ * heartbeat key prefix. nil when claimed, else {tool id, outcome or nil}. A
+ * record still running on a host whose heartbeat is gone is taken over: that
+ * attempt will never finish.
+ */
 const CLAIM = script(`
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 't', ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return nil
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local r = redis.call('HMGET', KEYS[1], 't', 'o', 'h')
+  if r[2] or not r[3] or r[3] == '' or redis.call('EXISTS', ARGV[4] .. r[3]) == 1 then return {r[1], r[2]} end
 end
-return redis.call('HMGET', KEYS[1], 't', 'o')
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 't', ARGV[1], 'h', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return nil
 `);
 
 /** KEYS: the request's record. ARGV: outcome bytes, window ms. */
@@ -31,7 +38,8 @@ const MAX_POLL_MS = 100;
  * claimed atomically when the call starts; a repeat that finds it still running
  * polls (with backoff) until the outcome is stored, its own call is cancelled or
  * times out, or the record goes away because the first attempt failed before the
- * tool ran (then the repeat runs, as on one host).
+ * tool ran (then the repeat runs, as on one host), or the host running the first
+ * attempt stops beating (then the repeat takes over and runs).
  */
 export class RedisRequestLedger implements RequestLedger {
   private closed = false;
@@ -39,6 +47,8 @@ export class RedisRequestLedger implements RequestLedger {
   constructor(
     private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
+    /** Id of this host in its cluster ("" = none: its claims are never taken over). */
+    private readonly hostId: () => string,
   ) {}
 
   async once(
@@ -53,7 +63,8 @@ export class RedisRequestLedger implements RequestLedger {
     const window = String(windowMs);
     let pollMs = FIRST_POLL_MS;
     for (;;) {
-      const prior = (await this.redis.eval(CLAIM, [key], [toolId, window])) as [Buffer, Buffer | null] | null;
+      const args = [toolId, window, this.hostId(), this.keys.host("")];
+      const prior = (await this.redis.eval(CLAIM, [key], args)) as [Buffer, Buffer | null] | null;
       if (prior === null) return this.runClaimed(key, window, run);
       const [owner, outcome] = prior;
       if (owner.toString("utf8") !== toolId) {

@@ -122,7 +122,7 @@ export class RedisSessionStore implements SessionStore {
       options.maxWatchBacklog ?? 10_000,
       options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession,
     );
-    this.requests = new RedisRequestLedger(redis, this.keys);
+    this.requests = new RedisRequestLedger(redis, this.keys, () => this.hostId);
     this.rateLimits = new RedisRateLimits(redis, this.keys);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     const isBusy = options.isBusy ?? (() => false);

@@ -1,0 +1,47 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createHost, type Host } from "../host.js";
+import { defineTool } from "../tool/define-tool.js";
+import { generateTestCertificates, type TestCertificates } from "./test-certificates.js";
+
+// The Python client (credentials + auth_token) against a host with TLS and bearer tokens.
+
+const repo = fileURLToPath(new URL("../../../../", import.meta.url));
+const TOKEN = "python-token-0123456789";
+
+let certs: TestCertificates;
+let host: Host;
+
+beforeAll(async () => {
+  certs = generateTestCertificates();
+  host = await createHost({
+    port: 0,
+    logLevel: "silent",
+    tls: { cert: certs.server.cert, key: certs.server.key },
+    auth: { tokens: { [TOKEN]: "py" } },
+    tools: [defineTool({ name: "echo", input: z.object({ value: z.unknown() }), handler: ({ value }) => value })],
+  });
+});
+
+afterAll(async () => {
+  await host.close({ graceMs: 50 });
+  certs.dispose();
+});
+
+describe("Python client on a secured host", () => {
+  it("connects with TLS credentials and auth_token; a wrong token is Unauthenticated, plaintext Unavailable", () => {
+    const run = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("./python_secure_client.py", import.meta.url))], {
+      input: JSON.stringify({ address: `localhost:${host.port}`, ca: certs.ca, token: TOKEN, session: "py-secure" }),
+      env: { ...process.env, PYTHONPATH: `${repo}python` },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const seen = JSON.parse(run.stdout);
+    expect(seen.good).toEqual({ ok: "py-secure" });
+    expect(seen.bad_token).toEqual({ error: "Unauthenticated" });
+    expect(seen.no_tls).toEqual({ error: "Unavailable" });
+  });
+});
