@@ -1,8 +1,12 @@
 // Issue 13: a tool served by one host (a worker's, or a host-local session tool)
 // is callable through every host; the call is forwarded to the owner.
-import { decodeValue, encodeValue, type StreamToolResponse } from "@toolbridge/protocol";
+import { create } from "@bufbuild/protobuf";
+import { Metadata, status } from "@grpc/grpc-js";
+import { decodeValue, ExecuteToolRequestSchema, encodeValue, type StreamToolResponse } from "@toolbridge/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { FORWARDED_BY_HEADER } from "../../packages/host/src/cluster/header.js";
+import { expectGrpcFailure } from "../../packages/host/src/testing/client.js";
 import { must } from "../../packages/host/src/testing/deferred.js";
 import type { Started } from "../../packages/host/src/testing/hosts.js";
 import { defineTool } from "../../packages/host/src/tool/define-tool.js";
@@ -139,6 +143,22 @@ describe("forwarding to the host that owns a tool", () => {
     expect(names).toContain("listed_on_a");
     const init = await c.client.unary("initializeSession", { sessionId: "fw-listed" });
     expect(init.tools.map((t) => t.name)).toContain("listed_on_a");
+  });
+
+  it("a client cannot pass its calls off as forwarded (to skip deduplication and rate limits)", async () => {
+    const metadata = new Metadata();
+    metadata.set(FORWARDED_BY_HEADER, "host-0 guessed-secret");
+    const raw = b.client.raw as unknown as Record<string, (...args: unknown[]) => unknown>;
+    const forged = new Promise((resolve, reject) =>
+      raw.ExecuteTool?.call(
+        b.client.raw,
+        create(ExecuteToolRequestSchema, { sessionId: "fw", toolId: "local", requestId: "forged" }),
+        metadata,
+        (error: unknown, response: unknown) => (error ? reject(error) : resolve(response)),
+      ),
+    );
+    const failure = await expectGrpcFailure(forged);
+    expect(failure.code).toBe(status.PERMISSION_DENIED);
   });
 
   it("an unknown tool is still ToolNotFound", async () => {

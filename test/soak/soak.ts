@@ -1,5 +1,5 @@
 import { countOpenFds, rssBytes } from "@toolbridge/testkit";
-import { type HostProcess, liveHeapBytes, startHostProcess } from "../reliability/child/host-process.js";
+import { type HostProcess, liveMemory, startHostProcess } from "../reliability/child/host-process.js";
 import { MixedLoad, pickOperation } from "./mixed-load.js";
 import { slope } from "./regression.js";
 
@@ -18,6 +18,8 @@ export interface Sample {
   readonly rssMb: number;
   /** Heap still reachable after a forced full GC. */
   readonly liveHeapMb: number;
+  /** Buffers and other memory outside the JS heap, after the same GC. */
+  readonly externalMb: number;
   readonly fds: number;
   readonly operations: number;
 }
@@ -34,6 +36,7 @@ export interface SoakReport {
   /** Same for the live heap after GC: the leak signal (RSS also moves with GC timing). */
   readonly liveHeapSlopeMbPerMin: number;
   readonly liveHeapMb: { readonly first: number; readonly last: number; readonly max: number };
+  readonly externalMb: { readonly first: number; readonly last: number; readonly max: number };
   readonly rssMb: { readonly first: number; readonly last: number; readonly max: number };
   /** Host fds before the load, at most during it, and after it ended and connections closed. */
   readonly fds: { readonly before: number; readonly max: number; readonly after: number };
@@ -80,6 +83,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
     const steady = samples.slice(Math.floor(samples.length / 2));
     const rss = samples.map((s) => s.rssMb);
     const heap = samples.map((s) => s.liveHeapMb);
+    const external = samples.map((s) => s.externalMb);
     return {
       capacityOpsPerSec: capacity,
       targetOpsPerSec: target,
@@ -91,6 +95,7 @@ export async function soak(options: SoakOptions): Promise<SoakReport> {
       rssMb: { first: rss[0] ?? 0, last: rss.at(-1) ?? 0, max: Math.max(...rss) },
       liveHeapSlopeMbPerMin: slope(steady.map((s) => ({ x: s.atMs / 60_000, y: s.liveHeapMb }))),
       liveHeapMb: { first: heap[0] ?? 0, last: heap.at(-1) ?? 0, max: Math.max(...heap) },
+      externalMb: { first: external[0] ?? 0, last: external.at(-1) ?? 0, max: Math.max(...external) },
       fds: { before: fdsBefore, max: Math.max(...samples.map((s) => s.fds)), after: fdsAfter },
       samples,
     };
@@ -143,18 +148,19 @@ function sampleLoop(
   const done = (async () => {
     while (running) {
       const [rss, fds] = await Promise.all([rssBytes(host.pid), countOpenFds(host.pid)]);
-      const heap = await liveHeapBytes(host);
+      const live = await liveMemory(host);
       const mb = (bytes: number) => bytes / 1024 / 1024;
       const sample = {
         atMs: performance.now() - started,
         rssMb: mb(rss),
-        liveHeapMb: mb(heap),
+        liveHeapMb: mb(live.heapBytes),
+        externalMb: mb(live.externalBytes),
         fds,
         operations: load.operations,
       };
       samples.push(sample);
       log(
-        `t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB heap=${sample.liveHeapMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`,
+        `t=${(sample.atMs / 1000).toFixed(0)}s rss=${sample.rssMb.toFixed(1)}MB heap=${sample.liveHeapMb.toFixed(1)}MB ext=${sample.externalMb.toFixed(1)}MB fds=${fds} ops=${sample.operations} errors=${load.errorCount}`,
       );
       await sleep(everyMs);
     }

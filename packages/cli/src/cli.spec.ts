@@ -120,6 +120,14 @@ describe("toolbridge serve --demo", () => {
     ]);
   });
 
+  it("tools --emit-ts prints the client's type map for typed proxies", async () => {
+    const { code, stdout } = await run(["tools", "--address", served.address, "--emit-ts"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("export type BridgeTools = {");
+    expect(stdout).toContain("kwargs: { expression: string };");
+    expect(stdout).toContain("  stream_data: {");
+  });
+
   it('call calculate expression="2 + 2" prints 4', async () => {
     const { code, stdout } = await run(["call", "calculate", "--address", served.address, "expression=2 + 2"]);
     expect(code).toBe(0);

@@ -155,6 +155,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       ? {
           resolveRemote: (sessionId: string, toolId: string) =>
             cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined),
+          verifyForwarded: (forwardedBy: string) => cluster?.verifyForwarded(forwardedBy) ?? false,
         }
       : {}),
     store,

@@ -13,6 +13,7 @@ host.shutdownOnSignals({ graceMs: 500 });
 // Soak probe: SIGUSR2 forces a full GC (node --expose-gc) and prints the live heap, the leak signal RSS only hints at.
 process.on("SIGUSR2", () => {
   (globalThis as { gc?: () => void }).gc?.();
-  console.log(`live heap ${process.memoryUsage().heapUsed}`);
+  const { heapUsed, external } = process.memoryUsage();
+  console.log(`live heap ${heapUsed} external ${external}`);
 });
 console.log(`host listening on ${host.address}`);

@@ -22,15 +22,18 @@ export async function startHostProcess(port = 0): Promise<HostProcess> {
   return { process: started, address, pid: started.pid };
 }
 
-/** Live heap of the host after a forced full GC (its SIGUSR2 probe), in bytes. */
-export async function liveHeapBytes(host: HostProcess, timeoutMs = 5000): Promise<number> {
+/** Memory the host still holds after a forced full GC (its SIGUSR2 probe), in bytes. */
+export async function liveMemory(
+  host: HostProcess,
+  timeoutMs = 5000,
+): Promise<{ heapBytes: number; externalBytes: number }> {
   const before = host.process.output().length;
   process.kill(host.pid, "SIGUSR2");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const match = /live heap (\d+)/.exec(host.process.output().slice(before));
-    if (match) return Number(match[1]);
+    const match = /live heap (\d+) external (\d+)/.exec(host.process.output().slice(before));
+    if (match) return { heapBytes: Number(match[1]), externalBytes: Number(match[2]) };
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error("the host did not answer the heap probe");
+  throw new Error("the host did not answer the memory probe");
 }

@@ -32,6 +32,9 @@ export class Cluster {
   private readonly owners = new Map<string, { executor: ToolExecutor; until: number }>();
   /** Global tools other hosts serve, refreshed every heartbeat, for tool listings here. */
   private remoteGlobal: ToolSpec[] = [];
+  /** The cluster's secret and the one before it (hosts agree again within a heartbeat after Redis lost it). */
+  private secrets: [string, string] = ["", ""];
+  private readonly candidateSecret = randomUUID();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ttlMs: number;
   private readonly unsubscribe: () => void;
@@ -64,7 +67,7 @@ export class Cluster {
     options: ClusterOptions = {},
   ): Promise<Cluster> {
     const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options);
-    await cluster.directory.beat(cluster.hostId, cluster.address, cluster.ttlMs);
+    await cluster.beatOnce();
     await cluster.advertiseAll();
     await cluster.refreshRemote();
     return cluster;
@@ -77,10 +80,18 @@ export class Cluster {
     if (cached && cached.until > Date.now()) return cached.executor;
     const owner = await this.directory.lookup(this.hostId, sessionId, toolId);
     if (!owner) return undefined;
-    const executor = new ForwardingExecutor(owner, this.hostId, this.channels);
+    const executor = new ForwardingExecutor(owner, this.mark, this.channels);
     if (owner.address !== "") this.owners.set(key, { executor, until: Date.now() + OWNER_CACHE_MS });
     return executor;
   };
+
+  /** Whether a forwarded-by mark was made by a host of this cluster. */
+  verifyForwarded(mark: string): boolean {
+    const secret = mark.slice(mark.lastIndexOf(" ") + 1);
+    return secret !== "" && (secret === this.secrets[0] || secret === this.secrets[1]);
+  }
+
+  private readonly mark = (): string => `${this.hostId} ${this.secrets[0]}`;
 
   /** Leaves: withdraws this host's tools and heartbeat, closes peer channels. */
   async close(): Promise<void> {
@@ -103,13 +114,19 @@ export class Cluster {
 
   private async beat(): Promise<void> {
     try {
-      const rejoined = await this.directory.beat(this.hostId, this.address, this.ttlMs);
+      const rejoined = await this.beatOnce();
       // Redis came back empty (restart without persistence): say again what this host serves.
       if (rejoined) await this.advertiseAll();
       await this.refreshRemote();
     } catch (error) {
       this.logger.warn({ err: error }, "cluster heartbeat failed");
     }
+  }
+
+  private async beatOnce(): Promise<boolean> {
+    const { rejoined, secret } = await this.directory.beat(this.hostId, this.address, this.ttlMs, this.candidateSecret);
+    if (secret !== this.secrets[0]) this.secrets = [secret, this.secrets[0]];
+    return rejoined;
   }
 
   private async refreshRemote(): Promise<void> {

@@ -17,6 +17,18 @@ export interface ToolOwner {
  * a live owner (heartbeat key present) over a dead one. Returns
  * {host id, address or "", spec} or nil.
  */
+/**
+ * KEYS: this host's heartbeat key, the cluster secret. ARGV: address, TTL ms, a
+ * secret to use if the cluster has none yet. Returns {1 if the heartbeat key
+ * already existed, the cluster's secret}.
+ */
+const BEAT = script(`
+local had = redis.call('EXISTS', KEYS[1])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'NX')
+return {had, redis.call('GET', KEYS[2])}
+`);
+
 const LOOKUP = script(`
 local tool, hostPrefix, self = ARGV[1], ARGV[2], ARGV[3]
 local name = tool
@@ -81,10 +93,20 @@ export class ClusterDirectory {
     private readonly keys: RedisKeys,
   ) {}
 
-  /** This host is alive at `address` for ttlMs; true when its key was missing (first beat, or Redis lost its data). */
-  async beat(hostId: string, address: string, ttlMs: number): Promise<boolean> {
-    const previous = await this.redis.command(["SET", this.keys.host(hostId), address, "PX", String(ttlMs), "GET"]);
-    return previous === null;
+  /**
+   * This host is alive at `address` for ttlMs. `rejoined` is true when its key
+   * was missing (first beat, or Redis lost its data); `secret` is the cluster's
+   * (`candidate` when there was none).
+   */
+  async beat(
+    hostId: string,
+    address: string,
+    ttlMs: number,
+    candidate: string,
+  ): Promise<{ rejoined: boolean; secret: string }> {
+    const keys = [this.keys.host(hostId), this.keys.clusterSecret];
+    const [had, secret] = (await this.redis.eval(BEAT, keys, [address, String(ttlMs), candidate])) as [number, Buffer];
+    return { rejoined: had === 0, secret: secret.toString("utf8") };
   }
 
   async leave(hostId: string): Promise<void> {

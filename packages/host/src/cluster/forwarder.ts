@@ -75,7 +75,8 @@ export class ForwardingExecutor implements ToolExecutor {
 
   constructor(
     private readonly owner: ToolOwner,
-    private readonly selfId: string,
+    /** The FORWARDED_BY_HEADER value of this host right now. */
+    private readonly mark: () => string,
     private readonly channels: PeerChannels,
   ) {
     this.spec = owner.spec;
@@ -142,7 +143,7 @@ export class ForwardingExecutor implements ToolExecutor {
 
   private metadata(): Metadata {
     const metadata = new Metadata();
-    metadata.set(FORWARDED_BY_HEADER, this.selfId);
+    metadata.set(FORWARDED_BY_HEADER, this.mark());
     return metadata;
   }
 

@@ -57,10 +57,6 @@ export class Semaphore {
     if (next) next.grant();
     else this.active--;
   }
-
-  get inUse(): number {
-    return this.active;
-  }
 }
 
 /**

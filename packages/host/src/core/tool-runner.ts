@@ -55,6 +55,8 @@ export interface ToolRunnerOptions {
   maxQueuedCalls: number;
   /** Finds a tool this host lacks (another host's, in a cluster); absent: ToolNotFound. */
   resolveRemote?: (sessionId: string, toolId: string) => Promise<ToolExecutor | undefined>;
+  /** Whether a forwarded-by mark comes from a host of this cluster (absent: no call is taken as forwarded). */
+  verifyForwarded?: (forwardedBy: string) => boolean;
 }
 
 /** The parts of a unary call shared by ExecuteToolRequest and BatchItem. */
@@ -108,7 +110,7 @@ export class ToolRunner {
   execute(session: SessionState, req: CallRequest, cc: CallContext): Promise<ExecuteToolResponse> {
     if (req.requestId === "") return this.run(session, req, randomUUID(), cc);
     // A call another host forwarded here was deduplicated there.
-    if (cc.forwardedBy !== undefined) return this.run(session, req, req.requestId, cc);
+    if (this.forwarded(cc)) return this.run(session, req, req.requestId, cc);
     const prior = this.idempotency.lookup(session.id, req.requestId, req.toolId);
     if (prior) return prior;
     const shared = this.options.store.requests;
@@ -387,7 +389,7 @@ export class ToolRunner {
     requestId: string,
     cc: CallContext,
   ): Promise<void> {
-    if (cc.forwardedBy !== undefined) return;
+    if (this.forwarded(cc)) return;
     const shared = this.options.store.rateLimits;
     if (!shared) return checkRate(runtime, tool, sessionId, name, requestId);
     // Buckets shared by every host using the store: the local ones only say which limits apply.
@@ -399,13 +401,20 @@ export class ToolRunner {
     if (toolWait > 0) throw rateLimited(`tool ${name}`, toolWait, sessionId, name, requestId);
   }
 
+  /** A call another host of the cluster forwarded here; a forged mark is refused rather than trusted. */
+  private forwarded(cc: CallContext): boolean {
+    if (cc.forwardedBy === undefined) return false;
+    if (this.options.verifyForwarded?.(cc.forwardedBy)) return true;
+    throw hostError("PermissionDenied", "call marked as forwarded by a host this host does not know");
+  }
+
   /** A tool another host serves, unless this call was itself forwarded (no second hop). */
   private remoteTool(
     sessionId: string,
     toolId: string,
     cc: CallContext,
   ): Promise<ToolExecutor | undefined> | undefined {
-    if (cc.forwardedBy !== undefined || !this.options.resolveRemote) return undefined;
+    if (this.forwarded(cc) || !this.options.resolveRemote) return undefined;
     return this.options.resolveRemote(sessionId, toolId);
   }
 

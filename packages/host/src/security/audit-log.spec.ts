@@ -15,7 +15,10 @@ describe("audit log to a file", () => {
       audit.sessionCreated("s1", "alice", "grpc");
       audit.authFailed("http", "GET /api/sessions/:id", "invalid bearer token");
       audit.close();
-      const lines = readFileSync(path, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const lines = readFileSync(path, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(lines).toEqual([
         expect.objectContaining({ log: "audit", event: "session_created", sessionId: "s1", principal: "alice" }),
         expect.objectContaining({ log: "audit", event: "auth_failed", transport: "http", level: 40 }),

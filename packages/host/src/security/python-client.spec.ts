@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -31,13 +31,12 @@ afterAll(async () => {
 });
 
 describe("Python client on a secured host", () => {
-  it("connects with TLS credentials and auth_token; a wrong token is Unauthenticated, plaintext Unavailable", () => {
-    const run = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("./python_secure_client.py", import.meta.url))], {
-      input: JSON.stringify({ address: `localhost:${host.port}`, ca: certs.ca, token: TOKEN, session: "py-secure" }),
-      env: { ...process.env, PYTHONPATH: `${repo}python` },
-      encoding: "utf8",
-      timeout: 60_000,
-    });
+  it("connects with TLS credentials and auth_token; a wrong token is Unauthenticated, plaintext Unavailable", async () => {
+    // Asynchronously: the host runs in this process and must keep answering meanwhile.
+    const run = await runPython(
+      fileURLToPath(new URL("./python_secure_client.py", import.meta.url)),
+      JSON.stringify({ address: `localhost:${host.port}`, ca: certs.ca, token: TOKEN, session: "py-secure" }),
+    );
     expect(run.status, run.stderr).toBe(0);
     const seen = JSON.parse(run.stdout);
     expect(seen.good).toEqual({ ok: "py-secure" });
@@ -45,3 +44,20 @@ describe("Python client on a secured host", () => {
     expect(seen.no_tls).toEqual({ error: "Unavailable" });
   });
 });
+
+function runPython(script: string, input: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("/usr/bin/python3", [script], { env: { ...process.env, PYTHONPATH: `${repo}python` } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}

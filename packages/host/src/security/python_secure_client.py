@@ -12,12 +12,14 @@ from toolbridge import GRPCToolBridge, ToolBridgeError
 
 
 async def attempt(address, credentials, token, session):
-    bridge = GRPCToolBridge(address, credentials=credentials, auth_token=token)
+    bridge = GRPCToolBridge(address, credentials=credentials, auth_token=token, timeout_ms=5000)
     try:
-        tools = await bridge.initialize(session)
+        tools = await asyncio.wait_for(bridge.initialize(session), 10)
         return {"ok": await tools["echo"](value=session)}
     except ToolBridgeError as error:
         return {"error": error.error_type}
+    except asyncio.TimeoutError:
+        return {"error": "hung"}
     finally:
         await bridge.close()
 

@@ -102,7 +102,7 @@ function newClient(url: string, connectTimeoutMs: number, state: { connected: bo
 }
 
 /** The store cannot be reached: a retryable Unavailable naming the URL (without its password). */
-export function unavailable(url: string, cause: unknown): ToolBridgeError {
+function unavailable(url: string, cause: unknown): ToolBridgeError {
   const shown = redactUrl(url);
   const reason = cause instanceof Error ? cause.message : String(cause);
   return new ToolBridgeError("Unavailable", `session store ${shown} unavailable: ${reason}`, {

@@ -7,11 +7,14 @@ export class RedisKeys {
   readonly ended: string;
   /** Names of the global tools some cluster host serves. */
   readonly globalTools: string;
+  /** Secret the hosts of a cluster mark forwarded calls with. */
+  readonly clusterSecret: string;
 
   constructor(readonly prefix: string) {
     this.live = `${prefix}live`;
     this.ended = `${prefix}ended`;
     this.globalTools = `${prefix}tools`;
+    this.clusterSecret = `${prefix}cluster-secret`;
   }
 
   /** The keys every per-session script takes, in the order scripts.ts expects. */

@@ -100,10 +100,12 @@ export class RedisRequestLedger implements RequestLedger {
       void this.redis.command(["DEL", key]).catch(() => {});
       throw error;
     }
-    // Not awaited: a repeat arriving meanwhile sees the record running and polls until this lands.
-    void this.redis
-      .eval(COMPLETE, [key], [Buffer.from(toBinary(ExecuteToolResponseSchema, outcome)), window])
-      .catch(() => this.redis.command(["DEL", key]).catch(() => {}));
+    // After the response is on its way: a repeat arriving meanwhile sees the record running and polls until this lands.
+    setImmediate(() => {
+      this.redis
+        .eval(COMPLETE, [key], [Buffer.from(toBinary(ExecuteToolResponseSchema, outcome)), window])
+        .catch(() => this.redis.command(["DEL", key]).catch(() => {}));
+    });
     return outcome;
   }
 }

@@ -99,6 +99,8 @@ export class RedisSessionStore implements SessionStore {
   private readonly fixed = new Map<string, Fixed>();
   /** Sessions this host touched recently, so the next touch need not wait for Redis (see touchSession). */
   private readonly recent = new Map<string, Recent>();
+  /** When sessions ended, as heard here: a touch answered before the end but read after it must not revive them. */
+  private readonly endedAt = new Map<string, number>();
   private readonly watchers: RedisWatchers;
   private readonly sweeper: NodeJS.Timeout;
   private readonly idleTtlMs: number;
@@ -156,11 +158,6 @@ export class RedisSessionStore implements SessionStore {
       throw redis.translate(error);
     }
     return store;
-  }
-
-  /** The URL this store talks to (password hidden), for logs. */
-  get url(): string {
-    return this.redis.url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
   }
 
   async createSession(id: string, init: SessionInit): Promise<SessionState> {
@@ -380,6 +377,7 @@ export class RedisSessionStore implements SessionStore {
 
   /** Live as of sentAt (Redis touched it after that): no host can expire it before sentAt + its TTL. */
   private remember(state: SessionState, sentAt: number): SessionState {
+    if ((this.endedAt.get(state.id) ?? Number.NEGATIVE_INFINITY) >= sentAt) return state;
     this.recent.set(state.id, {
       state,
       freshUntil: sentAt + state.idleTtlMs * 0.9,
@@ -412,6 +410,14 @@ export class RedisSessionStore implements SessionStore {
   private ended(id: string, reason: SessionEndReason): void {
     this.fixed.delete(id);
     this.recent.delete(id);
+    const now = Date.now();
+    this.endedAt.delete(id);
+    this.endedAt.set(id, now);
+    // Only touches in flight need it: entries older than a minute go (insertion order is age order).
+    for (const [old, at] of this.endedAt) {
+      if (at > now - 60_000) break;
+      this.endedAt.delete(old);
+    }
     this.watchers.endSession(id);
     for (const listener of this.listeners) listener(id, reason);
   }
