@@ -231,6 +231,7 @@ function drained(call: ServerWritableStream<unknown, unknown>, signal: AbortSign
 const unimplementedWorker: handleBidiStreamingCall<unknown, unknown> = (call) => {
   call.emit("error", {
     code: status.UNIMPLEMENTED,
-    details: "ConnectWorker is not served by this adapter: it was created without a worker hub (createHost provides one)",
+    details:
+      "ConnectWorker is not served by this adapter: it was created without a worker hub (createHost provides one)",
   });
 };
