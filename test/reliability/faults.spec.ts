@@ -90,7 +90,7 @@ describe("faults between client and host", () => {
     expect(seen.length).toBeLessThan(1000);
     expect(seen).toEqual(seen.map((_, i) => i)); // in order, none lost before the cut
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ status: "UNAVAILABLE", code: "Unavailable" });
+    expect(error).toMatchObject({ code: "UNAVAILABLE", errorType: "Unavailable" });
     await waitFor(() => counter.aborted.get("chunks") === 1, { message: "the host to cancel the stream handler" });
     proxy.removeAllToxics();
   });
@@ -106,7 +106,7 @@ describe("faults between client and host", () => {
       const started = performance.now();
       const error = await failure(bridge.callTool("slow", { ms: 10_000 }, { timeoutMs: deadlineMs, retry: false }));
       const elapsed = performance.now() - started;
-      expect(error).toMatchObject({ code: "DeadlineExceeded" });
+      expect(error).toMatchObject({ errorType: "DeadlineExceeded" });
       expect(elapsed).toBeGreaterThanOrEqual(deadlineMs * 0.8);
       expect(elapsed).toBeLessThanOrEqual(deadlineMs * 1.2);
     }
@@ -147,7 +147,7 @@ describe("faults between client and host", () => {
       })(),
     );
     const detectedAfter = performance.now() - blackholedAt;
-    expect(error).toMatchObject({ status: "UNAVAILABLE" });
+    expect(error).toMatchObject({ code: "UNAVAILABLE" });
     // Worst case: the last ping went out just before the blackhole, so the next one is
     // keepaliveTime later and is declared lost keepaliveTimeout after that.
     expect(detectedAfter).toBeLessThanOrEqual(2 * (keepaliveTimeMs + keepaliveTimeoutMs));

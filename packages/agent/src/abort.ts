@@ -1,4 +1,4 @@
-import { ToolBridgeError } from "@toolbridge/protocol";
+import { type ErrorType, ToolBridgeError } from "@toolbridge/protocol";
 
 /**
  * Settles with the promise, or rejects with the signal's reason as soon as the
@@ -63,9 +63,9 @@ export class AbortScope {
 /** The error a run reports when `error` was thrown: toolbridge errors keep their code. */
 export function describeError(
   error: unknown,
-  fallback: ToolBridgeError["code"],
+  fallback: ErrorType,
 ): { type: string; message: string; details?: Record<string, string> } {
   if (error instanceof ToolBridgeError)
-    return { type: error.code, message: error.message, details: { ...error.details } };
+    return { type: error.errorType, message: error.message, details: { ...error.details } };
   return { type: fallback, message: error instanceof Error ? error.message : String(error) };
 }

@@ -135,7 +135,7 @@ describe("agents", () => {
       }
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ code: "Cancelled", status: "CANCELLED" });
+    expect(error).toMatchObject({ errorType: "Cancelled", code: "CANCELLED" });
     expect(seen).toEqual(["thought", "action"]);
     // The host stopped the tool call too (this hangs, failing the test, if it never does).
     await whenAborted(await calculate.firstCall);

@@ -130,7 +130,7 @@ describe("channel security", () => {
     const error = await bridge.initialize("no-cert").catch((e: unknown) => e);
     await bridge.close();
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect((error as ToolCommunicationError).status).toBe("UNAVAILABLE");
+    expect((error as ToolCommunicationError).code).toBe("UNAVAILABLE");
   });
 
   it("fails with UNAVAILABLE when the server certificate is not trusted", async () => {
@@ -141,7 +141,7 @@ describe("channel security", () => {
     });
     const error = await bridge.initialize("untrusted").catch((e: unknown) => e);
     await bridge.close();
-    expect((error as ToolCommunicationError).status).toBe("UNAVAILABLE");
+    expect((error as ToolCommunicationError).code).toBe("UNAVAILABLE");
   });
 });
 

@@ -72,11 +72,11 @@ describe("gRPC status -> error", () => {
       { toolName: "t" },
     );
     expect(unavailable).toBeInstanceOf(ToolCommunicationError);
-    expect(unavailable).toMatchObject({ code: "Unavailable", status: "UNAVAILABLE", toolName: "t" });
+    expect(unavailable).toMatchObject({ errorType: "Unavailable", code: "UNAVAILABLE", toolName: "t" });
     expect(unavailable.details).toEqual({ node: "a", status: "UNAVAILABLE" });
 
     const cancelledOutcome = errorFromInfo(create(ErrorInfoSchema, { type: "Cancelled", message: "stopped" }), {});
-    expect(cancelledOutcome).toMatchObject({ code: "Cancelled", status: "CANCELLED", grpcCode: status.CANCELLED });
+    expect(cancelledOutcome).toMatchObject({ errorType: "Cancelled", code: "CANCELLED", grpcCode: status.CANCELLED });
 
     const unreadable = errorFromStatus(withInfo(status.INTERNAL, { type: "ProtocolError", message: "bad Any" }), {
       toolName: "t",
@@ -104,7 +104,7 @@ describe("gRPC status -> error", () => {
   ])("maps bare status %i to ToolCommunicationError %s / %s", (code, name, type) => {
     const error = errorFromStatus(serviceError(code, "boom"), { toolName: "t" });
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ status: name, code: type, toolName: "t", grpcCode: code });
+    expect(error).toMatchObject({ code: name, errorType: type, toolName: "t", grpcCode: code });
   });
 
   it.each([
@@ -128,7 +128,7 @@ describe("gRPC status -> error", () => {
   it("keeps a bare RESOURCE_EXHAUSTED that is not about size a ToolCommunicationError", () => {
     const error = errorFromStatus(serviceError(status.RESOURCE_EXHAUSTED, "too many streams"), {});
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ code: "ResourceExhausted", status: "RESOURCE_EXHAUSTED" });
+    expect(error).toMatchObject({ errorType: "ResourceExhausted", code: "RESOURCE_EXHAUSTED" });
   });
 
   it("reports an unparsable response as ProtocolError", () => {

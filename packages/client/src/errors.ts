@@ -1,25 +1,7 @@
-import type { ErrorInfo } from "@toolbridge/protocol";
+import type { ErrorInfo, GrpcStatusName } from "@toolbridge/protocol";
 import { type ErrorType, isErrorType, ToolBridgeError } from "@toolbridge/protocol";
 
-/** gRPC status names as grpc-js spells them ("UNAVAILABLE", "DEADLINE_EXCEEDED", ...). */
-export type GrpcStatusName =
-  | "OK"
-  | "CANCELLED"
-  | "UNKNOWN"
-  | "INVALID_ARGUMENT"
-  | "DEADLINE_EXCEEDED"
-  | "NOT_FOUND"
-  | "ALREADY_EXISTS"
-  | "PERMISSION_DENIED"
-  | "RESOURCE_EXHAUSTED"
-  | "FAILED_PRECONDITION"
-  | "ABORTED"
-  | "OUT_OF_RANGE"
-  | "UNIMPLEMENTED"
-  | "INTERNAL"
-  | "UNAVAILABLE"
-  | "DATA_LOSS"
-  | "UNAUTHENTICATED";
+export type { GrpcStatusName } from "@toolbridge/protocol";
 
 /** One invalid argument, as the host reported it. */
 export interface FieldError {
@@ -40,7 +22,7 @@ export interface FieldError {
 export class ToolExecutionError extends ToolBridgeError {
   override name = "ToolExecutionError";
   readonly toolName: string;
-  readonly errorType: string;
+  override readonly errorType: string;
   readonly requestId: string;
   readonly sessionId: string;
   /** The ErrorInfo as received, for fields not surfaced above (stacktrace, timestamp). */
@@ -99,29 +81,30 @@ export class RateLimitedError extends ToolExecutionError {
  * DeadlineExceeded or Cancelled (the same split as the Python client). A
  * message over the size limit is not one: that is a ToolExecutionError
  * "MessageTooLarge" whichever side refused it.
- * `status` is the gRPC status name ("UNAVAILABLE"); `code` the ToolBridge code
- * ("Unavailable") shared with every other error.
+ * `code` is the gRPC status name ("UNAVAILABLE", as the Python client's
+ * `code` is grpc.StatusCode.UNAVAILABLE); `errorType` the stable type
+ * ("Unavailable") shared with every other error; `grpcCode` the number.
  */
 export class ToolCommunicationError extends ToolBridgeError {
   override name = "ToolCommunicationError";
+  override readonly code: GrpcStatusName;
   readonly toolName: string;
-  readonly status: GrpcStatusName;
   readonly grpcCode: number;
 
   constructor(
-    code: ErrorType,
+    errorType: ErrorType,
     status: GrpcStatusName,
     grpcCode: number,
     message: string,
     context: { toolName?: string; cause?: unknown; details?: Record<string, string> } = {},
   ) {
     const toolName = context.toolName ?? "";
-    super(code, toolName === "" ? `${status}: ${message}` : `${toolName}: ${status}: ${message}`, {
+    super(errorType, toolName === "" ? `${status}: ${message}` : `${toolName}: ${status}: ${message}`, {
       details: { ...context.details, status },
       cause: context.cause,
     });
+    this.code = status;
     this.toolName = toolName;
-    this.status = status;
     this.grpcCode = grpcCode;
   }
 }

@@ -60,7 +60,7 @@ describe("failure modes", () => {
 
       expect(results).toEqual(["part_0", "part_1"]);
       expect(error).toBeInstanceOf(ToolCommunicationError);
-      expect(error).toMatchObject({ status: "UNAVAILABLE", code: "Unavailable", toolName: "large_data_processor" });
+      expect(error).toMatchObject({ code: "UNAVAILABLE", errorType: "Unavailable", toolName: "large_data_processor" });
 
       await proxy.enable();
       expect(await tools.calculate_sum?.(1, 2)).toBe(3);
@@ -89,7 +89,7 @@ describe("failure modes", () => {
       })().catch((e: unknown) => e);
       expect(results).toEqual(["part_0", "part_1"]);
       expect(error).toBeInstanceOf(ToolCommunicationError);
-      expect((error as ToolCommunicationError).status).toBe("UNAVAILABLE");
+      expect((error as ToolCommunicationError).code).toBe("UNAVAILABLE");
     } finally {
       await proxy.close();
     }
@@ -161,7 +161,7 @@ describe("cancellation", () => {
 
     const error = await call.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ code: "Cancelled", status: "CANCELLED" });
+    expect(error).toMatchObject({ errorType: "Cancelled", code: "CANCELLED" });
     expect(await whenAborted(host.probe.signals[before])).toBe(true);
   });
 
@@ -179,7 +179,7 @@ describe("cancellation", () => {
     })().catch((e: unknown) => e);
 
     expect(results).toEqual(["part_0", "part_1"]);
-    expect(error).toMatchObject({ code: "Cancelled" });
+    expect(error).toMatchObject({ errorType: "Cancelled", code: "CANCELLED" });
     expect(await whenAborted(host.probe.signals[before])).toBe(true);
   });
 
@@ -202,7 +202,7 @@ describe("cancellation", () => {
       .tool("blocking_tool")
       .call({}, { signal: AbortSignal.abort() })
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "Cancelled" });
+    expect(error).toMatchObject({ errorType: "Cancelled", code: "CANCELLED" });
     expect(host.probe.signals.length).toBe(before);
   });
 });

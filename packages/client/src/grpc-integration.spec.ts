@@ -89,7 +89,7 @@ describe("gRPC integration", () => {
     expect((results[0] as ToolExecutionError).errorType).toBe("ValidationError");
     // Cancelled is a transport-type outcome: a ToolCommunicationError, as in the Python client.
     expect(results[1]).toBeInstanceOf(ToolCommunicationError);
-    expect(results[1]).toMatchObject({ code: "Cancelled", status: "CANCELLED", toolName: "calculate_sum" });
+    expect(results[1]).toMatchObject({ errorType: "Cancelled", code: "CANCELLED", toolName: "calculate_sum" });
   });
 
   it("splits batches over the per-request item limit", async () => {

@@ -82,7 +82,7 @@ function familyOf(error: ToolBridgeError): string {
 
 /** The stable error-type string: Python's `error_type`; TS `code`. */
 function errorTypeOf(error: ToolBridgeError): string {
-  return error.code;
+  return error.errorType;
 }
 
 function pythonRaises(cases: Case[]): Record<string, Raised> {

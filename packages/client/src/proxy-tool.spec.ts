@@ -67,7 +67,7 @@ describe("proxy tool", () => {
     await client.close();
     expect(error).toBeInstanceOf(ToolCommunicationError);
     expect(error).toBeInstanceOf(ToolBridgeError);
-    expect(error).toMatchObject({ toolName: "calculate_sum", status: "UNAVAILABLE", code: "Unavailable" });
+    expect(error).toMatchObject({ toolName: "calculate_sum", code: "UNAVAILABLE", errorType: "Unavailable" });
   });
 
   it("times out when the call outlives its deadline, and the handler sees it", async () => {
@@ -77,7 +77,7 @@ describe("proxy tool", () => {
       .call({}, { timeoutMs: 200 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ status: "DEADLINE_EXCEEDED", code: "DeadlineExceeded", toolName: "blocking_tool" });
+    expect(error).toMatchObject({ code: "DEADLINE_EXCEEDED", errorType: "DeadlineExceeded", toolName: "blocking_tool" });
     const handlerSignal = host.probe.signals[signalsBefore];
     await new Promise<void>((resolve) => {
       if (handlerSignal?.aborted) resolve();

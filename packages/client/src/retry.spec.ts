@@ -60,7 +60,7 @@ describe("deadline over retries", () => {
       .executeWithRetry("blocking_tool", {}, { maxRetries: 50, attemptTimeoutMs: 100, timeoutMs: 350 })
       .catch((e: unknown) => e);
     await bridge.close();
-    expect(error).toMatchObject({ status: "DEADLINE_EXCEEDED" });
+    expect(error).toMatchObject({ code: "DEADLINE_EXCEEDED" });
     // Attempts run one after another for at least 100 ms each: at most 4 fit in 350 ms, far from 51.
     expect(host.probe.signals.length - before).toBeLessThanOrEqual(4);
     expect(host.probe.signals.length - before).toBeGreaterThanOrEqual(1);

@@ -22,8 +22,8 @@ export function retryDelayMs(
 ): number | undefined {
   if (error instanceof RateLimitedError) return Math.max(error.retryAfterMs, backoffMs(retry, backoff));
   const retryable =
-    error.code === "Unavailable" ||
-    (attemptTimedOut && error instanceof ToolCommunicationError && error.status === "DEADLINE_EXCEEDED");
+    error.errorType === "Unavailable" ||
+    (attemptTimedOut && error instanceof ToolCommunicationError && error.code === "DEADLINE_EXCEEDED");
   return retryable ? backoffMs(retry, backoff) : undefined;
 }
 

@@ -36,7 +36,7 @@ export function validationFailure(toolName: string, violations: FieldViolation[]
  * ...), else "ToolError".
  */
 export function errorTypeOf(error: unknown): string {
-  if (error instanceof ToolBridgeError) return error.code;
+  if (error instanceof ToolBridgeError) return error.errorType;
   if (typeof error === "object" && error !== null) {
     const record = error as { type?: unknown; code?: unknown; name?: unknown };
     if (typeof record.type === "string" && record.type !== "") return record.type;

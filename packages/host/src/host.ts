@@ -5,11 +5,10 @@ import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import { AgentRuntime } from "./agents/agent-runtime.js";
 import type { HostLlmOptions } from "./agents/llm-settings.js";
-import { Cluster, type ClusterOptions } from "./cluster/cluster.js";
+import type { Cluster, ClusterOptions } from "./cluster/cluster.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
-import { startGateway } from "./gateway/gateway.js";
 import { GrpcAdapter } from "./grpc/adapter.js";
 import { withRequestLimit } from "./grpc/message-limit.js";
 import { addReflection } from "./grpc/reflection.js";
@@ -19,7 +18,7 @@ import { ToolRegistry } from "./registry/registry.js";
 import type { ToolExecutor } from "./registry/types.js";
 import { createHostSecurity, type HostSecurityOptions } from "./security/host-security.js";
 import { MemorySessionStore } from "./store/memory.js";
-import { RedisSessionStore } from "./store/redis/store.js";
+import type { RedisSessionStore } from "./store/redis/store.js";
 import type { SessionStore } from "./store/types.js";
 import type { WorkerConfig, WorkerHubOptions } from "./workers/config.js";
 import { HostWorkers } from "./workers/host-workers.js";
@@ -131,7 +130,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const ownsStore = options.store === undefined || typeof options.store === "string";
   const store: SessionStore =
     (typeof options.store === "string"
-      ? await RedisSessionStore.connect({
+      ? await (await loadRedisStore()).connect({
           url: options.store,
           isBusy: (id): boolean => runner.inFlight(id) > 0,
           ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
@@ -150,8 +149,13 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   for (const tool of options.tools ?? []) registry.registerGlobal(tool);
   const metrics = new HostMetrics(() => store.countSessions());
   let cluster: Cluster | undefined;
+  // Only a Redis store (ours or the caller's) joins a cluster; redis is loaded to tell only when it may be one.
+  const clustered =
+    options.cluster !== false &&
+    !(store instanceof MemorySessionStore) &&
+    store instanceof (await loadRedisStore());
   const runner = new ToolRunner({
-    ...(store instanceof RedisSessionStore && options.cluster !== false
+    ...(clustered
       ? {
           resolveRemote: (sessionId: string, toolId: string) =>
             cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined),
@@ -219,7 +223,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const gateway =
     options.httpPort === undefined
       ? undefined
-      : await startGateway({
+      : await (await import("./gateway/gateway.js")).startGateway({
           core,
           metrics,
           logger,
@@ -233,8 +237,9 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
           server.forceShutdown();
           throw error;
         });
-  if (store instanceof RedisSessionStore && options.cluster !== false) {
-    cluster = await Cluster.join(store, registry, address, logger, options.cluster);
+  if (clustered) {
+    const { Cluster } = await import("./cluster/cluster.js");
+    cluster = await Cluster.join(store as RedisSessionStore, registry, address, logger, options.cluster || undefined);
   }
   await workers.start(address);
   logger.info({ address, tools: registry.globalSpecs().length }, "toolbridge host listening");
@@ -286,6 +291,15 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
       };
     },
   };
+}
+
+/**
+ * The Redis store class, imported on demand: redis (like the cluster and the gateway's
+ * fastify, also imported on demand) costs hundreds of modules and ~0.4 s at the start of
+ * every host, most of which never use it.
+ */
+async function loadRedisStore(): Promise<typeof RedisSessionStore> {
+  return (await import("./store/redis/store.js")).RedisSessionStore;
 }
 
 /** Graceful grpc-js shutdown, forced after timeoutMs. */

@@ -1,18 +1,47 @@
 import type { ErrorType } from "./error-codes.js";
 
+/** Name of a gRPC status code, e.g. "UNAVAILABLE". */
+export type GrpcStatusName =
+  | "OK"
+  | "CANCELLED"
+  | "UNKNOWN"
+  | "INVALID_ARGUMENT"
+  | "DEADLINE_EXCEEDED"
+  | "NOT_FOUND"
+  | "ALREADY_EXISTS"
+  | "PERMISSION_DENIED"
+  | "RESOURCE_EXHAUSTED"
+  | "FAILED_PRECONDITION"
+  | "ABORTED"
+  | "OUT_OF_RANGE"
+  | "UNIMPLEMENTED"
+  | "INTERNAL"
+  | "UNAVAILABLE"
+  | "DATA_LOSS"
+  | "UNAUTHENTICATED";
+
+/** What `ToolBridgeError.code` holds: an error type, or a gRPC status name on transport errors. */
+export type ErrorCode = ErrorType | GrpcStatusName;
+
 /**
  * Root of every error toolbridge raises, on the client and the host alike.
- * `code` is a stable error type from ERROR_TYPES (the same strings in Python),
- * `details` holds structured context, `cause` the underlying error.
+ * `errorType` is the stable error type (ERROR_TYPES key, or a tool's own error
+ * name on tool failures), the same string as Python's `error_type`. `code` is
+ * that type too, except on transport failures (the client's
+ * ToolCommunicationError), where it is the gRPC status name, as the testing
+ * strategy's Python tests expect. `details` holds structured context, `cause`
+ * the underlying error.
  */
 export class ToolBridgeError extends Error {
   override name = "ToolBridgeError";
-  readonly code: ErrorType;
+  readonly code: ErrorCode;
+  readonly errorType: string;
   readonly details: Readonly<Record<string, string>>;
 
   constructor(code: ErrorType, message: string, options: { details?: Record<string, string>; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    this.errorType = code;
     this.details = Object.freeze({ ...options.details });
   }
 }

@@ -17,7 +17,7 @@ export {
   type ValueCodec,
 } from "./codec/index.js";
 export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
-export { EncodeError, ProtocolError, ToolBridgeError } from "./errors.js";
+export { EncodeError, type ErrorCode, type GrpcStatusName, ProtocolError, ToolBridgeError } from "./errors.js";
 export * from "./gen.js";
 export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";

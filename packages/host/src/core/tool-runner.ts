@@ -14,6 +14,7 @@ import {
   type ExecuteToolResponse,
   ExecuteToolResponseSchema,
   ExecutionMetricsSchema,
+  isErrorType,
   type StreamToolRequest,
   type StreamToolResponse,
   StreamToolResponseSchema,
@@ -607,9 +608,10 @@ function toolNotFound(toolId: string, sessionId: string, requestId: string): Err
   });
 }
 
-/** The code of a ToolBridgeError; anything else thrown is an InternalError. */
+/** The error type of a ToolBridgeError ("ToolError" when it is a tool's own); anything else thrown is an InternalError. */
 function errorCodeOf(error: unknown): ErrorType {
-  return error instanceof ToolBridgeError ? error.code : "InternalError";
+  if (!(error instanceof ToolBridgeError)) return "InternalError";
+  return isErrorType(error.errorType) ? error.errorType : "ToolError";
 }
 
 function failedResponse(info: ErrorInfo, requestId: string, durationMs: number, queuedMs: number): ExecuteToolResponse {

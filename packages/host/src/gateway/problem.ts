@@ -94,7 +94,7 @@ export function problemFromError(error: unknown, instance?: string): Problem {
   if (error instanceof ToolBridgeError) {
     return problem(
       {
-        errorType: error.code,
+        errorType: error.errorType,
         message: error.message,
         details: error.details,
         retryAfterMs: Number(error.details.retry_after_ms ?? 0),

@@ -11,11 +11,11 @@ const PROMOTED = new Set(["session_id", "tool_name", "request_id", "retry_after_
  * INTERNAL, with the stack only in debug mode.
  */
 export function toGrpcStatus(error: unknown, debug: boolean): Partial<StatusObject> {
-  if (error instanceof ToolBridgeError && isErrorType(error.code)) {
+  if (error instanceof ToolBridgeError && isErrorType(error.errorType)) {
     const details: Record<string, string> = {};
     for (const key in error.details) if (!PROMOTED.has(key)) details[key] = error.details[key] as string;
-    return statusWithErrorInfo(ERROR_TYPES[error.code].grpc, {
-      type: error.code,
+    return statusWithErrorInfo(ERROR_TYPES[error.errorType].grpc, {
+      type: error.errorType,
       message: error.message,
       details,
       sessionId: error.details.session_id ?? "",

@@ -62,12 +62,12 @@ describe("TLS", () => {
 
       const plaintext = await callThrough(host.address, {}, "plain").catch((e: unknown) => e);
       expect(plaintext).toBeInstanceOf(ToolBridgeError);
-      expect(plaintext).toMatchObject({ code: "Unavailable" });
+      expect(plaintext).toMatchObject({ errorType: "Unavailable" });
       // Trusting only another CA: the server's certificate does not verify.
       const untrusted = await callThrough(host.address, { tls: { ca: certs.stranger.cert } }, "untrusted").catch(
         (e: unknown) => e,
       );
-      expect(untrusted).toMatchObject({ code: "Unavailable" });
+      expect(untrusted).toMatchObject({ errorType: "Unavailable" });
 
       expect(host.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
       const httpsUrl = (host.httpUrl as string).replace("http:", "https:");
@@ -80,11 +80,11 @@ describe("TLS", () => {
     await withHost({ tls }, async (host) => {
       expect(await callThrough(host.address, { tls: { ca: certs.ca, ...alice } }, "mtls-ok")).toBe("mtls-ok");
       const anonymous = await callThrough(host.address, { tls: { ca: certs.ca } }, "anon").catch((e: unknown) => e);
-      expect(anonymous).toMatchObject({ code: "Unavailable" });
+      expect(anonymous).toMatchObject({ errorType: "Unavailable" });
       const stranger = await callThrough(host.address, { tls: { ca: certs.ca, ...certs.stranger } }, "stranger").catch(
         (e: unknown) => e,
       );
-      expect(stranger).toMatchObject({ code: "Unavailable" });
+      expect(stranger).toMatchObject({ errorType: "Unavailable" });
 
       const httpsUrl = (host.httpUrl as string).replace("http:", "https:");
       expect(await httpsGet(httpsUrl, { ca: certs.ca, ...alice })).toBe(200);

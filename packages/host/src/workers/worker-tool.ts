@@ -180,7 +180,7 @@ export class WorkerToolExecutor implements ToolExecutor {
 }
 
 function errorType(error: unknown): string {
-  if (error instanceof ToolBridgeError) return error.code;
+  if (error instanceof ToolBridgeError) return error.errorType;
   const info = (error as { info?: { type?: string } }).info;
   return info?.type || "ToolError";
 }

@@ -114,7 +114,7 @@ describe("a Python worker's tools, through the host", () => {
     const call = bridge.callTool("nested_sleep", { ms: 20_000 }, { signal: controller.signal });
     await waitFor(() => host.core.admittedCalls >= 2, { message: "the nested sleep_ms call" });
     controller.abort();
-    expect((await failure(call)).code).toBe("Cancelled");
+    expect((await failure(call)).errorType).toBe("Cancelled");
     await waitFor(async () => (await bridge.callTool("cancelled_count")) === 1, { message: "sleep_ms cancelled" });
   });
 
@@ -172,7 +172,7 @@ describe("worker death and supervision", () => {
     const victim = await busyWorker(host);
     process.kill(victim.hello.pid, "SIGKILL");
     const error = await failure(call);
-    expect(error.code).toBe("Unavailable");
+    expect(error.errorType).toBe("Unavailable");
     expect(error.message).toContain(victim.id);
     expect(error.details.worker_id).toBe(victim.id);
     expect(await bridge.callTool("counter_get", { key: "job" })).toBe(0);

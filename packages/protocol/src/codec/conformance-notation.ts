@@ -1,23 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { TimestampSchema } from "@bufbuild/protobuf/wkt";
-import {
-  Float64 as ArrowFloat64,
-  Table as ArrowTable,
-  Binary,
-  Bool,
-  type Data,
-  type DataType,
-  Field,
-  Int64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimestampNanosecond,
-  Utf8,
-  type Vector,
-  vectorFromArray,
-} from "apache-arrow";
+import type { Table as ArrowTable, Data, DataType, Field, Vector } from "apache-arrow";
+import { isArrowTable, loadArrow } from "./arrow.js";
 import { RawExtension } from "./extensions.js";
 import { Float64 } from "./float64.js";
 import { INDEX_METADATA_KEY } from "./table-encode.js";
@@ -114,6 +98,7 @@ interface TableSpec {
 
 /** An Arrow table built with Arrow's own builders (independent of the codec's table reader). */
 function table(spec: TableSpec): ArrowTable {
+  const { Field, makeData, RecordBatch, Schema, Struct, Table } = loadArrow();
   const fields: Field[] = [];
   const children: Data[] = [];
   let numRows = 0;
@@ -127,10 +112,12 @@ function table(spec: TableSpec): ArrowTable {
   if (spec.index?.length) metadata.set(INDEX_METADATA_KEY, JSON.stringify(spec.index));
   const schema = new Schema(fields, metadata);
   const struct = makeData({ type: new Struct(fields), length: numRows, nullCount: 0, children });
-  return new ArrowTable(schema, [new RecordBatch(schema, struct)]);
+  return new Table(schema, [new RecordBatch(schema, struct)]);
 }
 
 function column(type: string, values: Tagged[], timezone?: string): Vector {
+  const { Binary, Bool, Float64: ArrowFloat64, Int64, makeData, Table, TimestampNanosecond, Utf8, vectorFromArray } =
+    loadArrow();
   const parsed = values.map((x) => (x === null ? null : fromTagged(x)));
   switch (type) {
     case "int64":
@@ -167,7 +154,7 @@ function column(type: string, values: Tagged[], timezone?: string): Vector {
         nullBitmap: nulls ? valid : undefined,
         data: ns,
       });
-      return new ArrowTable({ t: data }).getChild("t") as Vector;
+      return new Table({ t: data }).getChild("t") as Vector;
     }
   }
   throw new Error(`unknown column type ${type}`);
@@ -180,7 +167,7 @@ function column(type: string, values: Tagged[], timezone?: string): Vector {
 export function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
   if (v instanceof Map) return { map: [...v].map(([k, x]) => [canonical(k), canonical(x)]) };
-  if (v instanceof ArrowTable) {
+  if (v !== null && typeof v === "object" && isArrowTable(v)) {
     return {
       table: v.schema.fields.map((f, i) => {
         const vec = v.getChildAt(i) as Vector;

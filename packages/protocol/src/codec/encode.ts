@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
 import { type Any, AnySchema } from "@bufbuild/protobuf/wkt";
-import { Table as ArrowTable } from "apache-arrow";
 import { EncodeError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
+import { isArrowTable } from "./arrow.js";
 import { ByteWriter, WIRE_FIXED64 } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension, type ValueCodec } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
@@ -172,7 +172,7 @@ class Encoder {
     }
     if (this.struct) {
       if (v instanceof Uint8Array || v instanceof Date || isTimestampMessage(v)) throw NOT_STRUCT;
-      if (v instanceof ArrowTable || v instanceof RawExtension) throw NOT_STRUCT;
+      if (isArrowTable(v) || v instanceof RawExtension) throw NOT_STRUCT;
     }
     if (v instanceof Uint8Array) {
       w.uint32(V_BYTES);
@@ -187,7 +187,7 @@ class Encoder {
       w.endLen(mark);
       return;
     }
-    if (v instanceof ArrowTable) {
+    if (isArrowTable(v)) {
       w.uint32(V_TABLE);
       const mark = w.beginLen();
       writeArrowTable(w, v);
@@ -430,7 +430,7 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
       const [seconds, nanos] = timestampParts(obj);
       return wrapper(TYPE.timestamp, (w) => writeTimestampBody(w, seconds, nanos));
     }
-    if (obj instanceof ArrowTable) {
+    if (isArrowTable(obj)) {
       const w = new ByteWriter(0);
       writeArrowTable(w, obj);
       return any(TYPE.table, w.take());

@@ -1,21 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
-import {
-  Table as ArrowTable,
-  Binary,
-  Bool,
-  type Data,
-  type DataType,
-  Field,
-  Float64,
-  Int64,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  TimestampNanosecond,
-  Utf8,
-} from "apache-arrow";
+import type { Table as ArrowTable, Data, DataType, Field } from "apache-arrow";
 import { type Column, ColumnType, TableSchema } from "../gen/toolbridge/v1/values_pb.js";
+import { loadArrow } from "./arrow.js";
 import { PathError } from "./path.js";
 import { INDEX_METADATA_KEY } from "./table-encode.js";
 
@@ -36,6 +22,7 @@ export function readArrowTable(bytes: Uint8Array): ArrowTable {
   }
   if (msg.numRows > BigInt(2 ** 31)) throw new PathError(`table has too many rows (${msg.numRows})`);
   const numRows = Number(msg.numRows);
+  const { Field, makeData, RecordBatch, Schema, Struct, Table } = loadArrow();
   const fields: Field[] = [];
   const children: Data[] = [];
   for (const col of msg.columns) {
@@ -51,10 +38,11 @@ export function readArrowTable(bytes: Uint8Array): ArrowTable {
   if (msg.indexColumns.length > 0) metadata.set(INDEX_METADATA_KEY, JSON.stringify(msg.indexColumns));
   const schema = new Schema(fields, metadata);
   const struct = makeData({ type: new Struct(fields), length: numRows, nullCount: 0, children });
-  return new ArrowTable(schema, [new RecordBatch(schema, struct)]);
+  return new Table(schema, [new RecordBatch(schema, struct)]);
 }
 
 function columnData(col: Column, n: number): Data {
+  const { Binary, Bool, Float64, Int64, makeData, TimestampNanosecond, Utf8 } = loadArrow();
   const { bitmap, nullCount } = nullBitmap(col.validity, n);
   switch (col.type) {
     case ColumnType.INT64:

@@ -1,5 +1,6 @@
-import { type Table as ArrowTable, type Data, DataType, type Field, type Vector } from "apache-arrow";
+import type { Table as ArrowTable, Data, DataType, Field, Vector } from "apache-arrow";
 import { ColumnType } from "../gen/toolbridge/v1/values_pb.js";
+import { loadArrow } from "./arrow.js";
 import { type ByteWriter, varintSize, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { PathError } from "./path.js";
 
@@ -106,6 +107,7 @@ function writeColumn(w: ByteWriter, name: Uint8Array, col: WireColumn): void {
 }
 
 function toWireColumn(field: Field, vector: Vector, numRows: number): WireColumn {
+  const { DataType } = loadArrow();
   const type = field.type as DataType;
   const chunks = vector.data as Data[];
   const validity = validityOf(chunks, numRows);
