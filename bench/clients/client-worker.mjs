@@ -2,7 +2,7 @@
 // "toolbridge") with the same methods, and runs every measurement through the same
 // loops in ../lib/measure.mjs, so both sides are timed by identical code.
 import { sequentialLatency, throughput, timeMs } from "../lib/measure.mjs";
-import { memoryAfterGc, serveCommands } from "../lib/proc.mjs";
+import { cpuMicros, memoryAfterGc, serveCommands } from "../lib/proc.mjs";
 import { SMALL_PAYLOAD } from "../lib/workload.mjs";
 import { connectBaseline } from "./baseline-client.mjs";
 
@@ -91,6 +91,7 @@ serveCommands(
       return openSessions(address, count, inFlight);
     },
     memory: () => memoryAfterGc(),
+    cpu: () => cpuMicros(),
     close: async ({ side }) => {
       await adapter(side).close();
       adapters.delete(side);

@@ -88,3 +88,9 @@ export function memoryAfterGc() {
   const { rss, heapUsed } = process.memoryUsage();
   return { rssBytes: rss, heapUsedBytes: heapUsed };
 }
+
+/** CPU time (user + system) this process has used, in microseconds. */
+export function cpuMicros() {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}

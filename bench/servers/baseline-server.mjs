@@ -8,7 +8,7 @@ import { create } from "@bufbuild/protobuf";
 import { anyPack, anyUnpack, BytesValueSchema, Int64ValueSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 import { baselineServerOptions } from "../lib/grpc-options.mjs";
-import { memoryAfterGc, serveCommands } from "../lib/proc.mjs";
+import { cpuMicros, memoryAfterGc, serveCommands } from "../lib/proc.mjs";
 import { bridgeServiceDefinition, ExecuteToolResponseSchema, StreamToolResponseSchema } from "../lib/protocol-lite.mjs";
 import { SLEEP_MS, TOOL } from "../lib/workload.mjs";
 
@@ -69,6 +69,7 @@ if (forked) {
         return { address: server.address };
       },
       memory: () => memoryAfterGc(),
+      cpu: () => cpuMicros(),
     },
     () => server?.stop(),
   );

@@ -1,7 +1,7 @@
 // The toolbridge side's server process: a real host (createHost) serving the bench
 // tools on a free loopback port, driven over IPC like the baseline server.
 import { createHost } from "@toolbridge/host";
-import { memoryAfterGc, serveCommands } from "../lib/proc.mjs";
+import { cpuMicros, memoryAfterGc, serveCommands } from "../lib/proc.mjs";
 import { benchTools } from "./bench-tools.mjs";
 
 let host;
@@ -12,6 +12,7 @@ serveCommands(
       return { address: host.address };
     },
     memory: () => memoryAfterGc(),
+    cpu: () => cpuMicros(),
   },
   () => host?.close(),
 );

@@ -15,7 +15,7 @@ import {
   WatchVariablesRequestSchema,
 } from "@toolbridge/protocol";
 import fc from "fast-check";
-import { anyBytes, bytesField, concat, VALUE_URL, varint, varintField } from "./proto-bytes.js";
+import { anyBytes, bytesField, concat, VALUE_URL, varintField } from "./proto-bytes.js";
 
 /** A frame for one BridgeService method. */
 export interface WireCase {
@@ -357,5 +357,3 @@ export function timeoutCases(sessionId: string): fc.Arbitrary<WireCase & { deadl
     }
   });
 }
-
-export { varint };

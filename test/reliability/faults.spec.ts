@@ -155,7 +155,7 @@ describe("faults between client and host", () => {
     // While the link stays black, new calls fail by their deadline instead of hanging, and quickly.
     const started = performance.now();
     const next = await failure(bridge.callTool("echo", { value: 1 }, { timeoutMs: 1000, retry: false }));
-    expect(next).toMatchObject({ code: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
+    expect(next).toMatchObject({ errorType: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
     expect(performance.now() - started).toBeLessThanOrEqual(1200);
 
     proxy.removeAllToxics();
@@ -186,7 +186,7 @@ describe("faults between client and host", () => {
       // Every call ends within its deadline (plus scheduling slack), never hangs.
       expect(outcome.ms).toBeLessThanOrEqual(2400);
       if ("error" in outcome)
-        expect(outcome.error).toMatchObject({ code: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
+        expect(outcome.error).toMatchObject({ errorType: expect.stringMatching(/^(Unavailable|DeadlineExceeded)$/) });
     }
 
     proxy.removeAllToxics();

@@ -47,7 +47,7 @@ describe("host restarted under load", () => {
           loader.ok++;
           if (restarted) loader.okAfterRestart++;
         } catch (error) {
-          const code = (error as ToolBridgeError).code;
+          const code = (error as ToolBridgeError).errorType;
           loader.errors.push(code);
           // The application's answer to a lost session: open it again on the same bridge.
           if (code === "SessionNotFound" || code === "SessionExpired") {

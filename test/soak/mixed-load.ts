@@ -57,14 +57,14 @@ export class MixedLoad {
     return n;
   }
 
-  /** Runs one operation; failures are counted by code, never thrown. */
+  /** Runs one operation; failures are counted by error type, never thrown. */
   async run(op: Operation): Promise<void> {
     const bridge = this.bridges[this.next++ % this.bridges.length] as ToolBridge;
     try {
       await this.perform(op, bridge);
       this.done.set(op, (this.done.get(op) ?? 0) + 1);
     } catch (error) {
-      const key = `${op}:${(error as ToolBridgeError).code ?? (error as Error).message}`;
+      const key = `${op}:${(error as ToolBridgeError).errorType ?? (error as Error).message}`;
       this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
     }
   }

@@ -10,6 +10,8 @@ export interface SoakOptions {
   /** Share of the measured capacity the soak runs at. */
   loadFactor?: number;
   sampleEveryMs?: number;
+  /** The host's idempotency window (default: the host's, 5 min). */
+  idempotencyWindowMs?: number;
   log?: (line: string) => void;
 }
 
@@ -49,7 +51,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Measures capacity, then runs mixed load at `loadFactor` of it against a child-process host. */
 export async function soak(options: SoakOptions): Promise<SoakReport> {
   const { durationMs, capacityMs = 5000, loadFactor = 0.5, sampleEveryMs = 1000, log = () => {} } = options;
-  const host = await startHostProcess();
+  const host = await startHostProcess(
+    0,
+    options.idempotencyWindowMs === undefined
+      ? {}
+      : { TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS: String(options.idempotencyWindowMs) },
+  );
   try {
     await sleep(200);
     const fdsBefore = await countOpenFds(host.pid);

@@ -3,13 +3,16 @@
 // by wrapping Module.prototype._compile (Node 20 has no synchronous hooks for require).
 import Module, { register } from "node:module";
 
-register("data:text/javascript," + encodeURIComponent(`
+register(
+  "data:text/javascript," +
+    encodeURIComponent(`
 import { writeSync } from "node:fs";
 export async function load(url, context, next) {
   const result = await next(url, context);
   if (url.startsWith("file:") && result.format === "module") writeSync(2, "module-load " + url + "\\n");
   return result;
-}`));
+}`),
+);
 
 const compile = Module.prototype._compile;
 Module.prototype._compile = function (content, filename) {

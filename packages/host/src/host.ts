@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { type ChannelOptions, type handleBidiStreamingCall, Server } from "@grpc/grpc-js";
 import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
-import { HealthImplementation } from "grpc-health-check";
 import type { Logger } from "pino";
 import { AgentRuntime } from "./agents/agent-runtime.js";
 import type { HostLlmOptions } from "./agents/llm-settings.js";
@@ -10,6 +9,7 @@ import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
 import { GrpcAdapter } from "./grpc/adapter.js";
+import { addHealth } from "./grpc/health.js";
 import { withRequestLimit } from "./grpc/message-limit.js";
 import { addReflection } from "./grpc/reflection.js";
 import { createLogger, type LogLevel } from "./observability/logger.js";
@@ -151,9 +151,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   let cluster: Cluster | undefined;
   // Only a Redis store (ours or the caller's) joins a cluster; redis is loaded to tell only when it may be one.
   const clustered =
-    options.cluster !== false &&
-    !(store instanceof MemorySessionStore) &&
-    store instanceof (await loadRedisStore());
+    options.cluster !== false && !(store instanceof MemorySessionStore) && store instanceof (await loadRedisStore());
   const runner = new ToolRunner({
     ...(clustered
       ? {
@@ -209,8 +207,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     ...options.grpcOptions,
   });
   server.addService(withRequestLimit(bridgeServiceDefinition, maxMessageBytes), adapter.handlers());
-  const health = new HealthImplementation({ "": "SERVING", "toolbridge.v1.BridgeService": "SERVING" });
-  health.addToServer(server);
+  const health = addHealth(server, { "": "SERVING", "toolbridge.v1.BridgeService": "SERVING" });
   addReflection(server);
 
   const hostname = options.host ?? "127.0.0.1";
@@ -223,20 +220,22 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const gateway =
     options.httpPort === undefined
       ? undefined
-      : await (await import("./gateway/gateway.js")).startGateway({
-          core,
-          metrics,
-          logger,
-          maxMessageBytes,
-          version: VERSION,
-          host: hostname,
-          port: options.httpPort,
-          ...(security.https ? { https: security.https } : {}),
-          ...(security.guard ? { guard: security.guard } : {}),
-        }).catch((error: unknown) => {
-          server.forceShutdown();
-          throw error;
-        });
+      : await (await import("./gateway/gateway.js"))
+          .startGateway({
+            core,
+            metrics,
+            logger,
+            maxMessageBytes,
+            version: VERSION,
+            host: hostname,
+            port: options.httpPort,
+            ...(security.https ? { https: security.https } : {}),
+            ...(security.guard ? { guard: security.guard } : {}),
+          })
+          .catch((error: unknown) => {
+            server.forceShutdown();
+            throw error;
+          });
   if (clustered) {
     const { Cluster } = await import("./cluster/cluster.js");
     cluster = await Cluster.join(store as RedisSessionStore, registry, address, logger, options.cluster || undefined);

@@ -5,7 +5,11 @@ export type { CallContext, StopReason } from "./core/call-scope.js";
 export type { RateLimitOptions } from "./core/session-runtime.js";
 export { type CallRequest, ToolRunner, type ToolRunnerOptions } from "./core/tool-runner.js";
 export { errorInfoFromThrown, errorTypeOf, ToolFailure, validationFailure } from "./errors.js";
-export { anyFromJson, type Gateway, type GatewayOptions, jsonFromAny, startGateway } from "./gateway/index.js";
+// The gateway (fastify) and the Redis store (redis) load on demand, so their values live
+// behind "@toolbridge/host/gateway" and "@toolbridge/host/redis": a re-export here would
+// load them with every import of this package.
+export type { Gateway, GatewayOptions } from "./gateway/index.js";
+export { anyFromJson, jsonFromAny } from "./gateway/json-values.js";
 export { GrpcAdapter, type GrpcAdapterOptions } from "./grpc/adapter.js";
 export { OversizedRequest } from "./grpc/message-limit.js";
 export { toGrpcStatus } from "./grpc/status.js";
@@ -16,7 +20,7 @@ export { ToolRegistry } from "./registry/registry.js";
 export type { SessionHandle, ToolCall, ToolContext, ToolExecutor } from "./registry/types.js";
 export * from "./security/index.js";
 export { MemorySessionStore, type MemorySessionStoreOptions } from "./store/memory.js";
-export { Cluster, type ClusterOptions, RedisSessionStore, type RedisSessionStoreOptions } from "./store/redis.js";
+export type { Cluster, ClusterOptions, RedisSessionStore, RedisSessionStoreOptions } from "./store/redis.js";
 export type {
   CleanupResult,
   RequestLedger,

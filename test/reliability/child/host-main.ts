@@ -8,6 +8,10 @@ const host = await createHost({
   host: "127.0.0.1",
   logLevel: "silent",
   tools: countingTools(new ToolCounter()),
+  // Short soaks shrink the idempotency window so the cache reaches its steady size early.
+  ...(process.env.TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS
+    ? { idempotencyWindowMs: Number(process.env.TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS) }
+    : {}),
 });
 host.shutdownOnSignals({ graceMs: 500 });
 // Soak probe: SIGUSR2 forces a full GC (node --expose-gc) and prints the live heap, the leak signal RSS only hints at.

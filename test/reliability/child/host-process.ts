@@ -11,10 +11,10 @@ export interface HostProcess {
 }
 
 /** Starts host-main.ts in a child Node process (from sources) and waits until it listens. */
-export async function startHostProcess(port = 0): Promise<HostProcess> {
+export async function startHostProcess(port = 0, env: Record<string, string> = {}): Promise<HostProcess> {
   const started = await startProcess(process.execPath, ["--expose-gc", "--import", register, main], {
     readyPattern: /^host listening on (\S+)$/,
-    env: { TOOLBRIDGE_PORT: String(port), NODE_OPTIONS: "" },
+    env: { TOOLBRIDGE_PORT: String(port), NODE_OPTIONS: "", ...env },
     timeoutMs: 30_000,
   });
   const address = started.match?.[1];

@@ -4,7 +4,7 @@
 // esbuild (type-only, no bundling, so import.meta.url stays each file's own).
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { transform } from "esbuild";
 
 const packagesDir = new URL("../../../packages/", import.meta.url);
@@ -29,5 +29,3 @@ export async function load(url, context, nextLoad) {
   const { code } = await transform(source, { loader: "ts", format: "esm", sourcemap: "inline", sourcefile: url });
   return { format: "module", source: code, shortCircuit: true };
 }
-
-export const hooksUrl = pathToFileURL(fileURLToPath(import.meta.url)).href;

@@ -101,7 +101,7 @@ describe("TLS", () => {
       const bridge = new ToolBridge(host.address, { tls: { ca: certs.ca, ...bob }, retry: false, timeoutMs: 3000 });
       try {
         const denied = await bridge.initialize("owned-by-cn").catch((e: unknown) => e);
-        expect(denied).toMatchObject({ code: "AlreadyExists" });
+        expect(denied).toMatchObject({ errorType: "AlreadyExists" });
       } finally {
         await bridge.close();
       }

@@ -10,12 +10,15 @@ import { encodeValue } from "./encode.js";
 // caller's own `import "apache-arrow"` (ES module build) and by require("apache-arrow")
 // (CommonJS build, distinct classes) are both recognised, and what decoding gives back.
 const commonJsArrow = createRequire(import.meta.url)("apache-arrow") as typeof import("apache-arrow");
+// Node 20.19+ can require() an ES module; older Node 20 gets the CommonJS build's classes.
+const requireModule = (process.features as { require_module?: boolean }).require_module === true;
 
 describe("lazily loaded apache-arrow", () => {
   it("round-trips a table built with the ES module import, decoding to that same Table class", () => {
     const t = new Table({ n: vectorFromArray([1.5, -2]), s: vectorFromArray(["a", "b"], new Utf8()) });
-    const back = decodeValue(encodeValue(t));
-    expect(back).toBeInstanceOf(Table);
+    const back = decodeValue(encodeValue(t)) as object;
+    expect(isArrowTable(back)).toBe(true);
+    if (requireModule) expect(back).toBeInstanceOf(Table);
     expect(canonical(back)).toStrictEqual(canonical(t));
   });
 
@@ -27,7 +30,7 @@ describe("lazily loaded apache-arrow", () => {
     expect(encodeValue(viaRequire)).toStrictEqual(encodeValue(tableFromArrays(columns)));
   });
 
-  it("loads the module instance an ES module import gets", () => {
+  it.runIf(requireModule)("loads the module instance an ES module import gets", () => {
     expect(loadArrow().Table).toBe(Table);
   });
 

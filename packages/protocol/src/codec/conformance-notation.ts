@@ -116,8 +116,17 @@ function table(spec: TableSpec): ArrowTable {
 }
 
 function column(type: string, values: Tagged[], timezone?: string): Vector {
-  const { Binary, Bool, Float64: ArrowFloat64, Int64, makeData, Table, TimestampNanosecond, Utf8, vectorFromArray } =
-    loadArrow();
+  const {
+    Binary,
+    Bool,
+    Float64: ArrowFloat64,
+    Int64,
+    makeData,
+    Table,
+    TimestampNanosecond,
+    Utf8,
+    vectorFromArray,
+  } = loadArrow();
   const parsed = values.map((x) => (x === null ? null : fromTagged(x)));
   switch (type) {
     case "int64":
