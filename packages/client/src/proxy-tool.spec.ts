@@ -77,7 +77,11 @@ describe("proxy tool", () => {
       .call({}, { timeoutMs: 200 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolCommunicationError);
-    expect(error).toMatchObject({ code: "DEADLINE_EXCEEDED", errorType: "DeadlineExceeded", toolName: "blocking_tool" });
+    expect(error).toMatchObject({
+      code: "DEADLINE_EXCEEDED",
+      errorType: "DeadlineExceeded",
+      toolName: "blocking_tool",
+    });
     const handlerSignal = host.probe.signals[signalsBefore];
     await new Promise<void>((resolve) => {
       if (handlerSignal?.aborted) resolve();
