@@ -1,10 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { ServerCredentials, type ServerUnaryCall, type sendUnaryData } from "@grpc/grpc-js";
 import { DEFAULT_LIMITS, InitializeSessionResponseSchema } from "@toolbridge/protocol";
+import { generateTestCertificates, type Pem, type TestCertificates } from "@toolbridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { channelOptions } from "./channel.js";
 import { ToolBridge, ToolCommunicationError } from "./index.js";
@@ -13,81 +10,14 @@ import { type ScriptedServer, startScriptedServer } from "./test-support/scripte
 // TLS, mutual TLS and the bearer token against a grpc-js server that
 // requires a client certificate; certificates are made by openssl per run.
 
-interface Pki {
-  ca: Buffer;
-  serverCert: Buffer;
-  serverKey: Buffer;
-  clientCert: Buffer;
-  clientKey: Buffer;
-}
-
-function makePki(dir: string): Pki {
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=test-ca",
-  );
-  writeFileSync(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  for (const name of ["server", "client"]) {
-    openssl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
-    openssl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      "-days",
-      "1",
-      "-extfile",
-      "san.ext",
-    );
-  }
-  const read = (file: string) => readFileSync(join(dir, file));
-  return {
-    ca: read("ca.pem"),
-    serverCert: read("server.pem"),
-    serverKey: read("server.key"),
-    clientCert: read("client.pem"),
-    clientKey: read("client.key"),
-  };
-}
-
-let dir: string;
-let pki: Pki;
+let pki: TestCertificates;
+let clientPem: Pem;
 let server: ScriptedServer;
 const seenAuthorization: string[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "toolbridge-pki-"));
-  pki = makePki(dir);
+  pki = generateTestCertificates();
+  clientPem = pki.client("client");
   server = await startScriptedServer(
     {
       InitializeSession(call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) {
@@ -97,8 +27,8 @@ beforeAll(async () => {
     },
     {
       credentials: ServerCredentials.createSsl(
-        pki.ca,
-        [{ cert_chain: pki.serverCert, private_key: pki.serverKey }],
+        Buffer.from(pki.ca),
+        [{ cert_chain: Buffer.from(pki.server.cert), private_key: Buffer.from(pki.server.key) }],
         true,
       ),
     },
@@ -107,13 +37,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  pki.dispose();
 });
 
 describe("channel security", () => {
   it("connects with mutual TLS and sends the bearer token", async () => {
     const bridge = new ToolBridge(server.address, {
-      tls: { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey, serverName: "localhost" },
+      tls: { ca: pki.ca, cert: clientPem.cert, key: clientPem.key, serverName: "localhost" },
       authToken: "s3cret",
     });
     await bridge.initialize("secure");
@@ -135,7 +65,7 @@ describe("channel security", () => {
 
   it("fails with UNAVAILABLE when the server certificate is not trusted", async () => {
     const bridge = new ToolBridge(server.address, {
-      tls: { cert: pki.clientCert, key: pki.clientKey, ca: pki.clientCert, serverName: "localhost" },
+      tls: { cert: clientPem.cert, key: clientPem.key, ca: clientPem.cert, serverName: "localhost" },
       retry: false,
       timeoutMs: 5_000,
     });

@@ -7,5 +7,6 @@ export { freePort } from "./free-port.js";
 export { countOpenFds, isProcessAlive, rssBytes } from "./proc-stats.js";
 export { type ExitStatus, type StartedProcess, type StartProcessOptions, startProcess } from "./start-process.js";
 export { type ProbeOutcome, TcpProbe } from "./tcp-probe.js";
+export { generateTestCertificates, type Pem, type TestCertificates } from "./test-certificates.js";
 export { TOXIC_ATTRIBUTES, type Toxic, type ToxicSpec, type ToxicStream, type ToxicType } from "./toxic.js";
 export { type WaitForOptions, waitFor } from "./wait-for.js";

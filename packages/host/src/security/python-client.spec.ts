@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { generateTestCertificates, type TestCertificates } from "@toolbridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHost, type Host } from "../host.js";
 import { defineTool } from "../tool/define-tool.js";
-import { generateTestCertificates, type TestCertificates } from "./test-certificates.js";
 
 // The Python client (credentials + auth_token) against a host with TLS and bearer tokens.
 

@@ -1,10 +1,10 @@
 import { request as httpsRequest } from "node:https";
 import { ToolBridge, ToolBridgeError } from "@toolbridge/client";
+import { generateTestCertificates, type Pem, type TestCertificates } from "@toolbridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHost, type Host, type HostOptions } from "../host.js";
 import { defineTool } from "../tool/define-tool.js";
-import { generateTestCertificates, type Pem, type TestCertificates } from "./test-certificates.js";
 
 // TLS and mutual TLS on the gRPC port and the gateway, with certificates made
 // by openssl for this run.

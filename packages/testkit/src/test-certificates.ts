@@ -1,6 +1,6 @@
-// Test helper (used by the security specs only): a throwaway CA, a server
-// certificate for 127.0.0.1/localhost and client certificates, made with the
-// openssl CLI in a temporary directory.
+// Test helper: a throwaway CA, a server certificate for 127.0.0.1/localhost and
+// client certificates (plus one from a foreign CA), made with the openssl CLI in
+// a temporary directory.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
