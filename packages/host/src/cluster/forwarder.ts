@@ -82,10 +82,9 @@ export class ForwardingExecutor implements ToolExecutor {
     this.spec = owner.spec;
   }
 
-  execute(call: ToolCall, ctx: ToolContext): Promise<Any> {
-    if (this.owner.address === "") return Promise.reject(this.ownerGone("it stopped sending heartbeats"));
-    const client = this.channels.get(this.owner.address) as unknown as { ExecuteTool: UnaryMethod };
-    const request = create(ExecuteToolRequestSchema, {
+  /** The call as the owner must see it: same request_id, only the time the caller has left. */
+  private forwardedFields(call: ToolCall, ctx: ToolContext) {
+    return {
       sessionId: ctx.sessionId,
       toolId: this.spec.name,
       args: [...call.args],
@@ -93,7 +92,13 @@ export class ForwardingExecutor implements ToolExecutor {
       requestId: ctx.requestId,
       timeoutMs: this.timeLeft(ctx),
       context: { ...call.context },
-    });
+    };
+  }
+
+  execute(call: ToolCall, ctx: ToolContext): Promise<Any> {
+    if (this.owner.address === "") return Promise.reject(this.ownerGone("it stopped sending heartbeats"));
+    const client = this.channels.get(this.owner.address) as unknown as { ExecuteTool: UnaryMethod };
+    const request = create(ExecuteToolRequestSchema, this.forwardedFields(call, ctx));
     return new Promise<Any>((resolve, reject) => {
       const pending = client.ExecuteTool(request, this.metadata(), { deadline: ctx.deadline }, (error, response) => {
         ctx.signal.removeEventListener("abort", cancel);
@@ -109,15 +114,7 @@ export class ForwardingExecutor implements ToolExecutor {
   async *stream(call: ToolCall, ctx: ToolContext): AsyncIterable<Any> {
     if (this.owner.address === "") throw this.ownerGone("it stopped sending heartbeats");
     const client = this.channels.get(this.owner.address) as unknown as { StreamTool: StreamMethod };
-    const request = create(StreamToolRequestSchema, {
-      sessionId: ctx.sessionId,
-      toolId: this.spec.name,
-      args: [...call.args],
-      kwargs: { ...call.kwargs },
-      requestId: ctx.requestId,
-      timeoutMs: this.timeLeft(ctx),
-      context: { ...call.context },
-    });
+    const request = create(StreamToolRequestSchema, this.forwardedFields(call, ctx));
     const chunks = client.StreamTool(request, this.metadata(), { deadline: ctx.deadline });
     const cancel = () => chunks.cancel();
     ctx.signal.addEventListener("abort", cancel, { once: true });
