@@ -53,7 +53,10 @@ export interface HostOptions extends HostSecurityOptions {
   idempotencyWindowMs?: number;
   /** request_id outcomes remembered at most (100,000). */
   maxIdempotencyEntries?: number;
-  /** Bytes of remembered results at most (256 MB); the oldest go first. */
+  /**
+   * Heap bytes of remembered outcomes at most (32 MiB: ~90,000 small results, so a retry within the
+   * window is still answered from memory at thousands of calls/s); the oldest go first.
+   */
   maxIdempotencyBytes?: number;
   /** Token bucket per session (default: none). */
   sessionRateLimit?: RateLimitOptions;
@@ -170,7 +173,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     defaultBatchParallelism: options.defaultBatchParallelism ?? DEFAULT_LIMITS.defaultBatchParallelism,
     idempotencyWindowMs: options.idempotencyWindowMs ?? DEFAULT_LIMITS.idempotencyWindowMs,
     maxIdempotencyEntries: options.maxIdempotencyEntries ?? 100_000,
-    maxIdempotencyBytes: options.maxIdempotencyBytes ?? 256 * 1024 * 1024,
+    maxIdempotencyBytes: options.maxIdempotencyBytes ?? 32 * 1024 * 1024,
     sessionRateLimit: options.sessionRateLimit,
     sessionMaxConcurrentCalls: options.sessionMaxConcurrentCalls ?? 0,
     maxQueuedCalls: options.maxQueuedCalls ?? 100,

@@ -1,6 +1,8 @@
 import { type DescMessage, type DescService, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
+import { writeExecuteToolResponse } from "./execute-response-writer.js";
 import { BridgeService } from "./gen/toolbridge/v1/service_pb.js";
+import { type ExecuteToolResponse, ExecuteToolResponseSchema } from "./gen/toolbridge/v1/tools_pb.js";
 
 /**
  * Builds a grpc-js service definition straight from a protobuf-es service
@@ -16,7 +18,10 @@ export function grpcServiceDefinition(service: DescService): ServiceDefinition {
       responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
       requestSerialize: serializer(method.input),
       requestDeserialize: deserializer(method.input),
-      responseSerialize: serializer(method.output),
+      responseSerialize:
+        method.output.typeName === ExecuteToolResponseSchema.typeName
+          ? serializeExecuteToolResponse
+          : serializer(method.output),
       responseDeserialize: deserializer(method.output),
       originalName: method.localName,
     } as MethodDefinition<unknown, unknown>;
@@ -29,6 +34,12 @@ function serializer<D extends DescMessage>(schema: D) {
     const bytes = toBinary(schema, message);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
+}
+
+/** The per-call hot response: written directly when it has the common shape. */
+function serializeExecuteToolResponse(message: ExecuteToolResponse): Buffer {
+  const bytes = writeExecuteToolResponse(message) ?? toBinary(ExecuteToolResponseSchema, message);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function deserializer<D extends DescMessage>(schema: D) {

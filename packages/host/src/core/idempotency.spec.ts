@@ -1,17 +1,14 @@
 import { ToolBridgeError } from "@toolbridge/protocol";
 import { describe, expect, it } from "vitest";
-import { IdempotencyCache } from "./idempotency.js";
+import { IdempotencyCache, keepAsIs, type OutcomeCodec } from "./idempotency.js";
 
 const limits = { windowMs: 1000, maxEntries: 3, maxBytes: 100 };
+const byLength = keepAsIs((v: string) => v.length);
 
 describe("IdempotencyCache", () => {
   it("returns the first outcome within the window, forgets it after", async () => {
     let clock = 0;
-    const cache = new IdempotencyCache<string>(
-      limits,
-      (v) => v.length,
-      () => clock,
-    );
+    const cache = new IdempotencyCache<string>(limits, byLength, () => clock);
     const first = Promise.resolve("one");
     cache.remember("s", "r", "tool", first);
     expect(cache.lookup("s", "r", "tool")).toBe(first);
@@ -21,7 +18,7 @@ describe("IdempotencyCache", () => {
   });
 
   it("forgets failures so a retry can run", async () => {
-    const cache = new IdempotencyCache<string>(limits, (v) => v.length);
+    const cache = new IdempotencyCache<string>(limits, byLength);
     const failed = Promise.reject(new Error("rate limited"));
     cache.remember("s", "r", "tool", failed);
     await failed.catch(() => {});
@@ -29,13 +26,13 @@ describe("IdempotencyCache", () => {
   });
 
   it("refuses a request_id reused for another tool", () => {
-    const cache = new IdempotencyCache<string>(limits, (v) => v.length);
+    const cache = new IdempotencyCache<string>(limits, byLength);
     cache.remember("s", "r", "tool", Promise.resolve("x"));
     expect(() => cache.lookup("s", "r", "other")).toThrow(ToolBridgeError);
   });
 
   it("is bounded by count and by bytes, oldest first", async () => {
-    const cache = new IdempotencyCache<string>(limits, (v) => v.length);
+    const cache = new IdempotencyCache<string>(limits, byLength);
     for (const r of ["a", "b", "c", "d"]) cache.remember("s", r, "tool", Promise.resolve("x"));
     expect(cache.size).toBe(3);
     expect(cache.lookup("s", "a", "tool")).toBeUndefined();
@@ -46,11 +43,57 @@ describe("IdempotencyCache", () => {
     await Promise.all([big, bigger]);
     await Promise.resolve();
     expect(cache.lookup("s2", "big", "tool")).toBeUndefined();
-    expect(cache.lookup("s2", "bigger", "tool")).toBe(bigger);
+    await expect(cache.lookup("s2", "bigger", "tool")).resolves.toBe("z".repeat(50));
+  });
+
+  it("shares the running call, then keeps only the packed record and sizes that", async () => {
+    const packed: string[] = [];
+    const codec: OutcomeCodec<{ text: string }, string> = {
+      pack: (v) => {
+        packed.push(v.text);
+        return v.text;
+      },
+      unpack: (text) => ({ text }),
+      sizeOf: (text) => text.length * 10,
+    };
+    const cache = new IdempotencyCache(limits, codec);
+    let finish: (v: { text: string }) => void = () => {};
+    const running = new Promise<{ text: string }>((resolve) => {
+      finish = resolve;
+    });
+    cache.remember("s", "r", "tool", running);
+    expect(cache.lookup("s", "r", "tool")).toBe(running);
+    finish({ text: "done" });
+    await running;
+    await Promise.resolve();
+    expect(packed).toEqual(["done"]);
+    await expect(cache.lookup("s", "r", "tool")).resolves.toEqual({ text: "done" });
+    // 11 chars x 10 exceeds the 100-byte bound: remembered while running, gone once packed.
+    const big = Promise.resolve({ text: "x".repeat(11) });
+    cache.remember("s", "big", "tool", big);
+    expect(cache.lookup("s", "big", "tool")).toBe(big);
+    await big;
+    await Promise.resolve();
+    expect(cache.lookup("s", "big", "tool")).toBeUndefined();
+  });
+
+  it("stays bounded over many outcomes and across dropped sessions", async () => {
+    const cache = new IdempotencyCache<string>({ windowMs: 1000, maxEntries: 3, maxBytes: 1000 }, byLength);
+    for (let i = 0; i < 3000; i++) cache.remember(`s${i % 2}`, `r${i}`, "tool", Promise.resolve(`v${i}`));
+    expect(cache.size).toBe(3);
+    expect(cache.lookup("s0", "r2996", "tool")).toBeUndefined();
+    await expect(cache.lookup("s1", "r2997", "tool")).resolves.toBe("v2997");
+    cache.dropSession("s1");
+    expect(cache.size).toBe(1);
+    expect(cache.lookup("s1", "r2999", "tool")).toBeUndefined();
+    await expect(cache.lookup("s0", "r2998", "tool")).resolves.toBe("v2998");
+    cache.remember("s1", "r2999", "tool", Promise.resolve("again"));
+    expect(cache.size).toBe(2);
+    await expect(cache.lookup("s1", "r2999", "tool")).resolves.toBe("again");
   });
 
   it("drops a session's outcomes when it ends", () => {
-    const cache = new IdempotencyCache<string>(limits, (v) => v.length);
+    const cache = new IdempotencyCache<string>(limits, byLength);
     cache.remember("s", "r1", "tool", Promise.resolve("x"));
     cache.remember("t", "r1", "tool", Promise.resolve("x"));
     cache.dropSession("s");

@@ -1,11 +1,32 @@
 import { hostError } from "../errors.js";
 
-interface Entry<T> {
+interface Entry<T, R> {
   readonly sessionId: string;
+  readonly requestId: string;
   readonly toolId: string;
-  readonly outcome: Promise<T>;
+  /** While the first call runs; dropped once it settles, in favour of the compact record. */
+  outcome: Promise<T> | undefined;
+  record: R | undefined;
   readonly expiresAt: number;
   bytes: number;
+  /** False once forgotten; the queue drops dead entries when it reaches them. */
+  live: boolean;
+}
+
+/**
+ * How settled outcomes are kept: a compact record (a full response object costs
+ * about 1 KB of heap, most of it structure), rebuilt on a repeat.
+ */
+export interface OutcomeCodec<T, R> {
+  pack(outcome: T): R;
+  unpack(record: R): T;
+  /** Heap bytes the record holds, for the byte bound. */
+  sizeOf(record: R): number;
+}
+
+/** Keeps outcomes as they are (for callers whose outcomes are already small). */
+export function keepAsIs<T>(sizeOf: (outcome: T) => number): OutcomeCodec<T, T> {
+  return { pack: (v) => v, unpack: (v) => v, sizeOf };
 }
 
 export interface IdempotencyLimits {
@@ -24,25 +45,27 @@ export interface IdempotencyLimits {
  * limit or a cancelled call) is forgotten, so the client's retry can run.
  * Bounded by count and bytes: past either, the oldest outcomes go first.
  */
-export class IdempotencyCache<T> {
-  /** Insertion order is expiry order, so eviction always starts at the front. */
-  private readonly entries = new Map<string, Entry<T>>();
-  private readonly bySession = new Map<string, Set<string>>();
+export class IdempotencyCache<T, R = T> {
+  /** Per session, then per request_id: no combined key string to keep per outcome. */
+  private readonly bySession = new Map<string, Map<string, Entry<T, R>>>();
+  /** Every entry in insertion order, which is expiry order, so eviction starts at the front. */
+  private queue: Entry<T, R>[] = [];
+  private head = 0;
+  private count = 0;
   private bytes = 0;
 
   constructor(
     private readonly limits: IdempotencyLimits,
-    private readonly sizeOf: (outcome: T) => number,
+    private readonly codec: OutcomeCodec<T, R>,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The first outcome of this request, or undefined when it is new. */
   lookup(sessionId: string, requestId: string, toolId: string): Promise<T> | undefined {
-    const key = keyOf(sessionId, requestId);
-    const entry = this.entries.get(key);
+    const entry = this.bySession.get(sessionId)?.get(requestId);
     if (!entry) return undefined;
     if (entry.expiresAt < this.now()) {
-      this.delete(key, entry);
+      this.forget(entry);
       return undefined;
     }
     if (entry.toolId !== toolId) {
@@ -52,65 +75,92 @@ export class IdempotencyCache<T> {
         tool_name: toolId,
       });
     }
-    return entry.outcome;
+    return entry.outcome ?? Promise.resolve(this.codec.unpack(entry.record as R));
   }
 
   remember(sessionId: string, requestId: string, toolId: string, outcome: Promise<T>): void {
-    const key = keyOf(sessionId, requestId);
-    const entry: Entry<T> = { sessionId, toolId, outcome, expiresAt: this.now() + this.limits.windowMs, bytes: 0 };
-    this.entries.set(key, entry);
-    let keys = this.bySession.get(sessionId);
-    if (!keys) {
-      keys = new Set();
-      this.bySession.set(sessionId, keys);
+    const entry: Entry<T, R> = {
+      sessionId,
+      requestId,
+      toolId,
+      outcome,
+      record: undefined,
+      expiresAt: this.now() + this.limits.windowMs,
+      bytes: 0,
+      live: true,
+    };
+    let requests = this.bySession.get(sessionId);
+    if (!requests) {
+      requests = new Map();
+      this.bySession.set(sessionId, requests);
     }
-    keys.add(key);
+    const previous = requests.get(requestId);
+    if (previous) this.forget(previous);
+    requests.set(requestId, entry);
+    this.queue.push(entry);
+    this.count++;
     outcome.then(
       (value) => {
-        if (this.entries.get(key) !== entry) return;
-        entry.bytes = this.sizeOf(value);
+        if (!entry.live) return;
+        entry.record = this.codec.pack(value);
+        entry.outcome = undefined;
+        entry.bytes = this.codec.sizeOf(entry.record);
         this.bytes += entry.bytes;
         this.evict();
       },
-      () => {
-        if (this.entries.get(key) === entry) this.delete(key, entry);
-      },
+      () => this.forget(entry),
     );
     this.evict();
   }
 
   dropSession(sessionId: string): void {
-    const keys = this.bySession.get(sessionId);
-    if (!keys) return;
-    for (const key of keys) {
-      const entry = this.entries.get(key);
-      if (entry) this.delete(key, entry);
-    }
+    const requests = this.bySession.get(sessionId);
+    if (!requests) return;
     this.bySession.delete(sessionId);
+    for (const entry of requests.values()) this.release(entry);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.count;
   }
 
   private evict(): void {
     const now = this.now();
-    for (const [key, entry] of this.entries) {
-      const over = this.entries.size > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
-      if (!over && entry.expiresAt >= now) break;
-      this.delete(key, entry);
+    const queue = this.queue;
+    while (this.head < queue.length) {
+      const entry = queue[this.head] as Entry<T, R>;
+      if (entry.live) {
+        const over = this.count > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
+        if (!over && entry.expiresAt >= now) break;
+        this.forget(entry);
+      }
+      this.head++;
+    }
+    // Drop the consumed front now and then, so the queue does not grow for ever.
+    if (this.head > 1024 && this.head * 2 > queue.length) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
     }
   }
 
-  private delete(key: string, entry: Entry<T>): void {
-    this.entries.delete(key);
-    this.bytes -= entry.bytes;
-    const keys = this.bySession.get(entry.sessionId);
-    keys?.delete(key);
-    if (keys?.size === 0) this.bySession.delete(entry.sessionId);
+  /** Removes an entry from its session's map and releases it. */
+  private forget(entry: Entry<T, R>): void {
+    if (!entry.live) return;
+    const requests = this.bySession.get(entry.sessionId);
+    if (requests?.get(entry.requestId) === entry) {
+      requests.delete(entry.requestId);
+      if (requests.size === 0) this.bySession.delete(entry.sessionId);
+    }
+    this.release(entry);
   }
-}
 
-function keyOf(sessionId: string, requestId: string): string {
-  return `${sessionId}\u0000${requestId}`;
+  /** Marks an entry dead and lets go of what it holds (the queue may still point at it for a while). */
+  private release(entry: Entry<T, R>): void {
+    if (!entry.live) return;
+    entry.live = false;
+    entry.outcome = undefined;
+    entry.record = undefined;
+    this.count--;
+    this.bytes -= entry.bytes;
+  }
 }

@@ -29,6 +29,7 @@ import type { SessionState, SessionStore } from "../store/types.js";
 import { type CallContext, CallScope } from "./call-scope.js";
 import { IdempotencyCache } from "./idempotency.js";
 import { Semaphore, TokenBucket } from "./limits.js";
+import { type PackedResponse, PackedResponses } from "./packed-response.js";
 import { type RateLimitOptions, rateBucket, type SessionRuntime } from "./session-runtime.js";
 import { CallToolContext } from "./tool-context.js";
 
@@ -87,7 +88,7 @@ const ENVELOPE_BYTES = 1024;
 export class ToolRunner {
   private readonly sessions = new Map<string, SessionRuntime>();
   private readonly toolRuntimes = new WeakMap<ToolExecutor, ToolRuntime>();
-  private readonly idempotency: IdempotencyCache<ExecuteToolResponse>;
+  private readonly idempotency: IdempotencyCache<ExecuteToolResponse, PackedResponse>;
   private readonly active = new Set<CallScope>();
   private readonly streams = new Set<CallScope>();
   private idleWaiters: Array<() => void> = [];
@@ -96,13 +97,13 @@ export class ToolRunner {
   private readonly logCalls: boolean;
 
   constructor(private readonly options: ToolRunnerOptions) {
-    this.idempotency = new IdempotencyCache<ExecuteToolResponse>(
+    this.idempotency = new IdempotencyCache(
       {
         windowMs: options.idempotencyWindowMs,
         maxEntries: options.maxIdempotencyEntries,
         maxBytes: options.maxIdempotencyBytes,
       },
-      (response) => Number(response.metrics?.resultBytes ?? 0n) + 256,
+      new PackedResponses(),
     );
     this.logCalls = options.logger.isLevelEnabled("debug");
   }

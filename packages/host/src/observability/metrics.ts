@@ -15,11 +15,9 @@ class ToolStats {
   readonly buckets = new Float64Array(BUCKETS_MS.length + 1);
   readonly recent = new Float64Array(RESERVOIR);
   recentCount = 0;
-  readonly promOk: Counter.Internal;
   readonly promDuration: Histogram.Internal<"tool">;
 
-  constructor(tool: string, calls: Counter<"tool" | "status">, duration: Histogram<"tool">) {
-    this.promOk = calls.labels(tool, "ok");
+  constructor(tool: string, duration: Histogram<"tool">) {
     this.promDuration = duration.labels(tool);
   }
 }
@@ -32,19 +30,27 @@ class ToolStats {
 export class HostMetrics {
   readonly registry = new Registry();
   private readonly tools = new Map<string, ToolStats>();
-  private readonly calls: Counter<"tool" | "status">;
   private readonly duration: Histogram<"tool">;
-  private readonly inFlightGauge: Gauge;
   private readonly streamBytes: Counter;
   private inFlightCount = 0;
   private streamBytesTotal = 0;
 
   constructor(sessionCount: () => Promise<number> | number) {
-    this.calls = new Counter({
+    const tools = this.tools;
+    // Call counts and in-flight are copied from the plain counters when scraped:
+    // prom-client hashes and validates labels on every inc, which a per-call path cannot afford.
+    new Counter({
       name: "toolbridge_tool_calls_total",
       help: "Tool calls by tool and outcome (ok or the error type)",
       labelNames: ["tool", "status"] as const,
       registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [tool, stats] of tools) {
+          if (stats.successes > 0) this.inc({ tool, status: "ok" }, stats.successes);
+          for (const [status, n] of stats.errors) this.inc({ tool, status }, n);
+        }
+      },
     });
     this.duration = new Histogram({
       name: "toolbridge_tool_duration_seconds",
@@ -53,10 +59,14 @@ export class HostMetrics {
       buckets: BUCKETS_MS.map((ms) => ms / 1000),
       registers: [this.registry],
     });
-    this.inFlightGauge = new Gauge({
+    const inFlight = () => this.inFlightCount;
+    new Gauge({
       name: "toolbridge_in_flight_calls",
       help: "Tool calls running now",
       registers: [this.registry],
+      collect() {
+        this.set(inFlight());
+      },
     });
     this.streamBytes = new Counter({
       name: "toolbridge_stream_bytes_sent_total",
@@ -75,25 +85,21 @@ export class HostMetrics {
 
   callStarted(): void {
     this.inFlightCount++;
-    this.inFlightGauge.inc();
   }
 
   /** One finished call; errorType is "" on success. */
   callFinished(tool: string, errorType: string, durationMs: number): void {
     this.inFlightCount--;
-    this.inFlightGauge.dec();
     let stats = this.tools.get(tool);
     if (!stats) {
-      stats = new ToolStats(tool, this.calls, this.duration);
+      stats = new ToolStats(tool, this.duration);
       this.tools.set(tool, stats);
     }
     stats.calls++;
     if (errorType === "") {
       stats.successes++;
-      stats.promOk.inc();
     } else {
       stats.errors.set(errorType, (stats.errors.get(errorType) ?? 0) + 1);
-      this.calls.labels(tool, errorType).inc();
     }
     if (durationMs > stats.maxMs) stats.maxMs = durationMs;
     let bucket = 0;

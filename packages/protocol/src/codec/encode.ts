@@ -1,9 +1,10 @@
+import { Buffer } from "node:buffer";
 import { create } from "@bufbuild/protobuf";
 import { type Any, AnySchema } from "@bufbuild/protobuf/wkt";
 import { EncodeError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
 import { isArrowTable } from "./arrow.js";
-import { ByteWriter, WIRE_FIXED64 } from "./byte-writer.js";
+import { ByteWriter, varintSize, WIRE_FIXED64 } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension, type ValueCodec } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
 import { PathError } from "./path.js";
@@ -340,8 +341,46 @@ function className(v: object): string {
   return typeof name === "string" && name.length > 0 ? name : "Object";
 }
 
+/** The codec's own type URLs, built once: a concatenation per value would be a new string per call. */
+const TYPE_URLS = new Map<string, string>(Object.values(TYPE).map((name) => [name, typeUrl(name)]));
+
 function any(name: string, value: Uint8Array): Any {
-  return create(AnySchema, { typeUrl: typeUrl(name), value });
+  return create(AnySchema, { typeUrl: TYPE_URLS.get(name) ?? typeUrl(name), value });
+}
+
+const textEncoder = new TextEncoder();
+
+/**
+ * A StringValue or BytesValue body (field 1, omitted when empty) allocated at its exact
+ * size: no growth while writing and no trailing copy, which matters for megabyte values.
+ */
+function field1Bytes(s: string | Uint8Array): Uint8Array {
+  const n = typeof s === "string" ? utf8Length(s) : s.length;
+  if (n === 0) return new Uint8Array(0);
+  const out = new Uint8Array(1 + varintSize(n) + n);
+  out[0] = 10;
+  let pos = 1;
+  let v = n;
+  while (v > 127) {
+    out[pos++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  out[pos++] = v;
+  if (typeof s !== "string") out.set(s, pos);
+  else if (n === s.length && n < 64) for (let i = 0; i < n; i++) out[pos + i] = s.charCodeAt(i);
+  else textEncoder.encodeInto(s, out.subarray(pos));
+  return out;
+}
+
+/** UTF-8 length of a well-formed string. */
+function utf8Length(s: string): number {
+  const n = s.length;
+  if (n < 64) {
+    let ascii = true;
+    for (let i = 0; i < n && ascii; i++) ascii = s.charCodeAt(i) < 0x80;
+    if (ascii) return n;
+  }
+  return Buffer.byteLength(s, "utf8");
 }
 
 /** Top-level wrappers (StringValue, Int64Value, ...) whose single field is omitted when zero. */
@@ -385,12 +424,7 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
   switch (typeof value) {
     case "string":
       checkString(value);
-      return wrapper(TYPE.string, (w) => {
-        if (value.length > 0) {
-          w.uint32(10);
-          w.string(value);
-        }
-      });
+      return any(TYPE.string, field1Bytes(value));
     case "number":
       if (isWireInt(value)) return int64Wrapper(value);
       return doubleWrapper(value);
@@ -418,14 +452,7 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
   if (codecs.size === 0 || !codecs.forValue(obj)) {
     if (classify(obj) === "plainContainer") return container(enc, obj);
     if (obj instanceof Float64) return doubleWrapper(obj.value);
-    if (obj instanceof Uint8Array) {
-      return wrapper(TYPE.bytes, (w) => {
-        if (obj.length > 0) {
-          w.uint32(10);
-          w.bytes(obj);
-        }
-      });
-    }
+    if (obj instanceof Uint8Array) return any(TYPE.bytes, field1Bytes(obj));
     if (obj instanceof Date || isTimestampMessage(obj)) {
       const [seconds, nanos] = timestampParts(obj);
       return wrapper(TYPE.timestamp, (w) => writeTimestampBody(w, seconds, nanos));
@@ -438,12 +465,7 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
     if (!(obj instanceof RawExtension)) {
       const s = stringForm(obj);
       checkString(s);
-      return wrapper(`typescript.${className(obj)}`, (w) => {
-        if (s.length > 0) {
-          w.uint32(10);
-          w.string(s);
-        }
-      });
+      return any(`typescript.${className(obj)}`, field1Bytes(s));
     }
   }
   // Registered classes and raw extensions: a toolbridge.v1.Value holding the extension.
