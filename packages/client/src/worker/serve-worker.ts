@@ -149,6 +149,12 @@ class WorkerRuntime implements WorkerHandle {
     );
     this.workerId = welcome.workerId;
     if (welcome.hostAddress !== "") this.hostAddress = welcome.hostAddress;
+    // Watch the host from the welcome on, not from registration: a host that stops
+    // after sending the registration result (still in its buffers) must not leave
+    // this worker waiting for it forever.
+    const interval = welcome.heartbeatIntervalMs || 2000;
+    this.heartbeat = setInterval(() => this.beat(interval), interval);
+    this.heartbeat.unref();
     const registrationId = `${process.pid}-${Date.now()}`;
     const result = await this.next("registerResult", () =>
       this.send({
@@ -170,9 +176,6 @@ class WorkerRuntime implements WorkerHandle {
       );
     }
     this.onMessage = (message) => this.dispatch(message);
-    const interval = welcome.heartbeatIntervalMs || 2000;
-    this.heartbeat = setInterval(() => this.beat(interval), interval);
-    this.heartbeat.unref();
   }
 
   async close(graceMs = 10_000): Promise<void> {
