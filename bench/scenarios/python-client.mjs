@@ -3,6 +3,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { PYTHON, REPO_ROOT } from "../lib/availability.mjs";
+import { latencyRow } from "../lib/rows.mjs";
 
 const SCRIPT = fileURLToPath(new URL("../python/bench_client.py", import.meta.url));
 
@@ -33,16 +34,6 @@ function runPython(side, address, { count, warmup }) {
     });
   });
 }
-
-const latencyRow = (id, goals) => ({
-  id,
-  label: id,
-  unit: "µs",
-  better: "lower",
-  baseline: (r) => r.baseline[id],
-  toolbridge: (r) => r.toolbridge[id],
-  goals,
-});
 
 export default {
   name: "python-client",
