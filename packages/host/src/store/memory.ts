@@ -6,8 +6,6 @@ import {
   type ToolSpec,
   type Variable,
   VariableChangeType,
-  VariableMetadataSchema,
-  VariableSchema,
   type WatchVariablesResponse,
   WatchVariablesResponseSchema,
 } from "@toolbridge/protocol";
@@ -24,6 +22,7 @@ import type {
   VariableWrite,
   WatchOptions,
 } from "./types.js";
+import { conflict, nextVariable } from "./variable-write.js";
 
 export interface MemorySessionStoreOptions {
   /** Default idle TTL (1 h). */
@@ -193,33 +192,10 @@ export class MemorySessionStore implements SessionStore {
     const current = session.variables.get(write.name);
     const currentVersion = current?.metadata?.version ?? 0n;
     if (write.expectedVersion !== undefined && write.expectedVersion !== currentVersion) {
-      throw hostError(
-        "Conflict",
-        `variable ${write.name} is at version ${currentVersion}, not the expected ${write.expectedVersion}`,
-        {
-          session_id: id,
-          name: write.name,
-          expected_version: String(write.expectedVersion),
-          actual_version: String(currentVersion),
-        },
-      );
+      throw conflict(id, write.name, write.expectedVersion, String(currentVersion));
     }
-    const now = timestampFromMs(this.now());
-    const previous = current?.metadata;
     // Variables are immutable once stored: watchers may still hold the previous one.
-    const variable = create(VariableSchema, {
-      name: write.name,
-      value: write.value,
-      metadata: create(VariableMetadataSchema, {
-        type: write.type || previous?.type || "",
-        createdAt: previous?.createdAt ?? now,
-        updatedAt: now,
-        createdBy: previous?.createdBy ?? write.createdBy ?? "",
-        tags: write.tags && write.tags.length > 0 ? [...write.tags] : (previous?.tags ?? []),
-        version: currentVersion + 1n,
-        description: write.description || previous?.description || "",
-      }),
-    });
+    const variable = nextVariable(current, write, timestampFromMs(this.now()));
     session.variables.set(write.name, variable);
     session.lastActiveAt = this.now();
     this.publish(session, VariableChangeType.SET, variable);
@@ -260,16 +236,7 @@ export class MemorySessionStore implements SessionStore {
     const current = session.variables.get(name);
     const currentVersion = current?.metadata?.version ?? 0n;
     if (expectedVersion !== undefined && expectedVersion !== currentVersion) {
-      throw hostError(
-        "Conflict",
-        `variable ${name} is at version ${currentVersion}, not the expected ${expectedVersion}`,
-        {
-          session_id: id,
-          name,
-          expected_version: String(expectedVersion),
-          actual_version: String(currentVersion),
-        },
-      );
+      throw conflict(id, name, expectedVersion, String(currentVersion));
     }
     if (!current) return false;
     session.variables.delete(name);

@@ -22,12 +22,12 @@ import type {
   VariableWrite,
   WatchOptions,
 } from "../types.js";
+import { conflict, nextVariable, nowTimestamp } from "../variable-write.js";
 import { RedisConnection, type Reply, type Script } from "./connection.js";
 import { RedisKeys } from "./keys.js";
 import { RedisRateLimits } from "./rate-limits.js";
 import { RedisRequestLedger } from "./request-ledger.js";
 import * as S from "./scripts.js";
-import { conflict, nextVariable, nowTimestamp } from "./variables.js";
 import { RedisWatchers, type Snapshot } from "./watchers.js";
 
 export interface RedisSessionStoreOptions {

@@ -1,8 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { type Timestamp, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type Variable, VariableMetadataSchema, VariableSchema } from "@toolbridge/protocol";
-import { hostError } from "../../errors.js";
-import type { VariableWrite } from "../types.js";
+import { hostError } from "../errors.js";
+import type { VariableWrite } from "./types.js";
+
+// Rules of a variable write shared by every SessionStore, so all stores agree.
 
 /**
  * The variable a write produces on top of the current one: version + 1, the
@@ -29,6 +31,7 @@ export function nowTimestamp(): Timestamp {
   return timestampFromMs(Date.now());
 }
 
+/** Conflict: optimistic concurrency failed (the current version is not the expected one). */
 export function conflict(sessionId: string, name: string, expected: bigint, actual: string) {
   return hostError("Conflict", `variable ${name} is at version ${actual}, not the expected ${expected}`, {
     session_id: sessionId,
