@@ -7,11 +7,11 @@ import { create } from "@bufbuild/protobuf";
 import { anyPack, anyUnpack, BytesValueSchema, Int64ValueSchema, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 import { baselineChannelOptions } from "../lib/grpc-options.mjs";
-import { bridgeServiceDefinition, ExecuteToolRequestSchema, StreamToolRequestSchema } from "../lib/protocol-lite.mjs";
+import { baselineServiceDefinition, ExecuteToolRequestSchema, StreamToolRequestSchema } from "../lib/protocol-lite.mjs";
 import { TOOL } from "../lib/workload.mjs";
 
-const executeTool = bridgeServiceDefinition.ExecuteTool;
-const streamTool = bridgeServiceDefinition.StreamTool;
+const executeTool = baselineServiceDefinition.ExecuteTool;
+const streamTool = baselineServiceDefinition.StreamTool;
 
 const stringValue = (value) => anyPack(StringValueSchema, create(StringValueSchema, { value }));
 const intValue = (value) => anyPack(Int64ValueSchema, create(Int64ValueSchema, { value: BigInt(value) }));

@@ -3,9 +3,9 @@
 // possible: one channel, a few calls in flight, nothing kept per session).
 import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { bridgeServiceDefinition, InitializeSessionRequestSchema } from "../lib/protocol-lite.mjs";
+import { baselineServiceDefinition, InitializeSessionRequestSchema } from "../lib/protocol-lite.mjs";
 
-const initializeSession = bridgeServiceDefinition.InitializeSession;
+const initializeSession = baselineServiceDefinition.InitializeSession;
 
 export async function openSessions(address, count, inFlight = 16) {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());

@@ -23,8 +23,7 @@ const checks = {
     await requireExports("@toolbridge/client");
   },
   async cli() {
-    if (!existsSync(CLI_BIN))
-      throw new Unavailable("packages/cli/dist/bin.js is missing (run npx tsc -b packages/cli)");
+    if (!existsSync(CLI_BIN)) throw new Unavailable("packages/cli/dist/bin.js is missing (run npm run build)");
   },
   async python() {
     const probe = spawnSync(PYTHON, ["-c", "import toolbridge; toolbridge.GRPCToolBridge"], {
@@ -44,7 +43,7 @@ async function requireExports(pkg) {
     module = await import(pkg);
   } catch (error) {
     if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(`${pkg}/dist`))
-      throw new Unavailable(`${pkg} is not built (run npx tsc -b packages/cli)`);
+      throw new Unavailable(`${pkg} is not built (run npm run build)`);
     throw new Unavailable(`${pkg} cannot be imported: ${firstLine(error)}`);
   }
   const missing = PACKAGE_EXPORTS[pkg].filter((name) => !(name in module));

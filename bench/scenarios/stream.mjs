@@ -2,6 +2,7 @@
 // (the baseline client is given the same window, see lib/grpc-options.mjs).
 import { DEFAULT_LIMITS } from "@toolbridge/protocol";
 import { measureSides } from "../lib/env.mjs";
+import { latencyRow } from "../lib/rows.mjs";
 
 const CHUNK = DEFAULT_LIMITS.streamChunkBytes;
 const MB = 1024 * 1024;
@@ -30,14 +31,29 @@ export default {
       { on: "ratio", op: ">=", value: 0.9 },
       { on: "toolbridge", op: ">=", value: 800, note: "absolute" },
     ]),
+    // CPU per MB of the 100 MB stream on each end: where the time goes, and much less
+    // disturbed by other load on the machine than MB/s.
+    latencyRow("clientCpuPerMB", [], "client CPU per MB (100 MB)"),
+    latencyRow("hostCpuPerMB", [], "host CPU per MB (100 MB)"),
   ],
   async measure(env, counts, runIndex) {
     const client = await env.client();
     const rate = async (side, bytes) =>
       (await client.call("stream", { side, count: bytes / CHUNK, chunkBytes: CHUNK })).megabytesPerSecond;
     return measureSides(env, runIndex, async (side) => {
+      const { proc: server } = await env.server(side);
       await rate(side, counts.smallBytes); // warm-up: JIT and window growth
-      return { "10MB": await rate(side, counts.smallBytes), "100MB": await rate(side, counts.largeBytes) };
+      const small = await rate(side, counts.smallBytes);
+      const cpuBefore = { client: await client.call("cpu"), host: await server.call("cpu") };
+      const large = await rate(side, counts.largeBytes);
+      const cpuAfter = { client: await client.call("cpu"), host: await server.call("cpu") };
+      const megabytes = counts.largeBytes / MB;
+      return {
+        "10MB": small,
+        "100MB": large,
+        clientCpuPerMB: (cpuAfter.client - cpuBefore.client) / megabytes,
+        hostCpuPerMB: (cpuAfter.host - cpuBefore.host) / megabytes,
+      };
     });
   },
 };

@@ -9,7 +9,11 @@ import { anyPack, anyUnpack, BytesValueSchema, Int64ValueSchema } from "@bufbuil
 import * as grpc from "@grpc/grpc-js";
 import { baselineServerOptions } from "../lib/grpc-options.mjs";
 import { cpuMicros, memoryAfterGc, serveCommands } from "../lib/proc.mjs";
-import { bridgeServiceDefinition, ExecuteToolResponseSchema, StreamToolResponseSchema } from "../lib/protocol-lite.mjs";
+import {
+  baselineServiceDefinition,
+  ExecuteToolResponseSchema,
+  StreamToolResponseSchema,
+} from "../lib/protocol-lite.mjs";
 import { SLEEP_MS, TOOL } from "../lib/workload.mjs";
 
 function executeTool(call, callback) {
@@ -47,7 +51,7 @@ function intArg(any) {
 
 export async function startBaselineServer(port = 0) {
   const server = new grpc.Server(baselineServerOptions);
-  server.addService(bridgeServiceDefinition, {
+  server.addService(baselineServiceDefinition, {
     ExecuteTool: executeTool,
     StreamTool: (call) => streamTool(call).catch((error) => call.destroy(error)),
   });

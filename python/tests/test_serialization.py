@@ -2,7 +2,9 @@
 # (the spec's listing forgot to import DoubleValue, BoolValue, NullValue, ListValue
 # and Struct; they are imported here), followed by toolbridge's extra cases.
 import datetime as dt
+import gc
 import math
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -292,3 +294,23 @@ def test_failing_user_codec_is_reported_with_its_name():
     wire = serialize_value([RawExtension("example.Bad", b"x")])
     with pytest.raises(ProtocolError, match="example.Bad"):
         deserialize_value(wire, codecs=codecs)
+
+
+def test_encoding_keeps_nothing_of_its_caller_alive():
+    """A dict with an int falls back from Struct form to Value form internally. That
+    fallback once raised a shared exception instance whose traceback kept the caller's
+    frame (here: the marker; in the test suite: a grpc.aio channel and server) alive
+    until interpreter exit, where grpc's teardown then failed."""
+
+    class Marker:
+        pass
+
+    def encode_while_holding(marker):
+        return serialize_value({"n": 1, "nested": [1.5, {"k": 2}]})
+
+    marker = Marker()
+    alive = weakref.ref(marker)
+    assert deserialize_value(encode_while_holding(marker)) == {"n": 1, "nested": [1.5, {"k": 2}]}
+    del marker
+    gc.collect()
+    assert alive() is None

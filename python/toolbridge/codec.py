@@ -150,10 +150,11 @@ def register_codec(name: str, cls: type, encode: Callable[[_Any], bytes], decode
 
 
 class _NotStruct(Exception):
-    """Struct form met something only toolbridge.v1.Value can carry."""
+    """Struct form met something only toolbridge.v1.Value can carry.
 
-
-_NOT_STRUCT = _NotStruct()
+    Raised as a fresh instance each time: a shared module-level instance keeps the
+    traceback of its last raise, and through its frames every caller's locals (a
+    client, its grpc.aio channel, the values), for the life of the process."""
 
 
 def _is_dataframe(v: object) -> bool:
@@ -202,7 +203,7 @@ class _Encoder:
             out.append(1 if v else 0)
         elif t is int:
             if self.struct:
-                raise _NOT_STRUCT
+                raise _NotStruct
             _check_int(v)  # type: ignore[arg-type]
             out.append(V_INT)
             sint64(out, v)  # type: ignore[arg-type]
@@ -219,7 +220,7 @@ class _Encoder:
     def double(self, out: bytearray, v: float) -> None:
         if self.struct:
             if not _is_plain_float(v):
-                raise _NOT_STRUCT
+                raise _NotStruct
             out.append(S_NUMBER)
         else:
             out.append(V_DOUBLE)
@@ -268,7 +269,7 @@ class _Encoder:
                 length_delimited(entry, VALUE, body)
             else:
                 if self.struct:
-                    raise _NOT_STRUCT
+                    raise _NotStruct
                 body = bytearray()
                 try:
                     self.node(body, item, depth + 1)
@@ -306,15 +307,15 @@ class _Encoder:
             self.container(out, v, depth)
         elif isinstance(v, (bytes, bytearray, memoryview)):
             if self.struct:
-                raise _NOT_STRUCT
+                raise _NotStruct
             length_delimited(out, V_BYTES, bytes(v))
         elif isinstance(v, _dt.datetime):
             if self.struct:
-                raise _NOT_STRUCT
+                raise _NotStruct
             length_delimited(out, V_TIMESTAMP, timestamp_body(*timestamp_parts(v)))
         elif _is_dataframe(v):
             if self.struct:
-                raise _NOT_STRUCT
+                raise _NotStruct
             from toolbridge._table import dataframe_to_table
 
             length_delimited(out, V_TABLE, dataframe_to_table(v))
@@ -330,7 +331,7 @@ class _Encoder:
 
     def extension(self, out: bytearray, name: str, data: bytes) -> None:
         if self.struct:
-            raise _NOT_STRUCT
+            raise _NotStruct
         body = bytearray()
         if name:
             length_delimited(body, 10, utf8(name))

@@ -158,7 +158,8 @@ describe("forwarding to the host that owns a tool", () => {
       ),
     );
     const failure = await expectGrpcFailure(forged);
-    expect(failure.code).toBe(status.PERMISSION_DENIED);
+    expect(failure.code).toBe(status.UNAUTHENTICATED);
+    expect(failure.info).toMatchObject({ type: "Unauthenticated", details: { reason: "malformed" } });
   });
 
   it("an unknown tool is still ToolNotFound", async () => {

@@ -5,9 +5,10 @@ import { decodeValue, ToolBridgeError } from "@toolbridge/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createHost } from "../../packages/host/src/host.js";
+import { RedisSessionStore } from "../../packages/host/src/store/redis/store.js";
 import { expectGrpcFailure } from "../../packages/host/src/testing/client.js";
 import { deferred, must } from "../../packages/host/src/testing/deferred.js";
-import type { Started } from "../../packages/host/src/testing/hosts.js";
+import { type Started, startHost } from "../../packages/host/src/testing/hosts.js";
 import { defineTool } from "../../packages/host/src/tool/define-tool.js";
 import { startHosts, stopAll } from "./hosts.js";
 import { freePort, type RedisServer, startRedis } from "./redis-server.js";
@@ -85,6 +86,52 @@ describe("Redis killed mid-run and restarted on the same port", () => {
     expect(decodeValue(must(served.result))).toBe("pong");
     // A's heartbeat notices the empty directory and advertises its tools again: forwarding works again.
     await until(async () => (await b.client.unary("executeTool", { sessionId: "after", toolId: "only_on_a" })).success);
+  });
+});
+
+describe("Redis hung (stopped, not killed) and continued", () => {
+  let redis: RedisServer;
+  let store: RedisSessionStore;
+  let host: Started;
+  beforeAll(async () => {
+    redis = await startRedis();
+    store = await RedisSessionStore.connect({ url: redis.url, commandTimeoutMs: 300 });
+    host = await startHost({ store, tools: [ping], cluster: false });
+  });
+  afterAll(async () => {
+    await host.stop();
+    await store.close();
+    await redis.stop();
+  });
+
+  it("calls fail with UNAVAILABLE well before their deadline, then succeed once Redis carries on", async () => {
+    await host.client.unary("initializeSession", { sessionId: "hung" });
+    const call = { sessionId: "hung", toolId: "ping", requestId: "during-stall" };
+    const farDeadline = () => ({ deadline: Date.now() + 30_000 });
+    redis.pause();
+    try {
+      // UNAVAILABLE, not DEADLINE_EXCEEDED: the command timeout ended the call, not its deadline.
+      const failure = await expectGrpcFailure(host.client.unary("executeTool", call, farDeadline()));
+      expect(failure.code).toBe(status.UNAVAILABLE);
+      expect(failure.info?.message).toContain("no reply within 300 ms");
+      expect(failure.info?.message).toContain(redis.url);
+      // While Redis stays silent every call fails that way, without a session read from memory slipping through.
+      const later = { sessionId: "hung", toolId: "ping" };
+      expect((await expectGrpcFailure(host.client.unary("executeTool", later, farDeadline()))).code).toBe(
+        status.UNAVAILABLE,
+      );
+    } finally {
+      redis.resume();
+    }
+    await until(async () =>
+      host.client.unary("executeTool", { sessionId: "hung", toolId: "ping" }).then(
+        () => true,
+        () => false,
+      ),
+    );
+    // The claim sent while Redis was stopped took effect when it resumed; it was released, so the retry runs.
+    const retried = await host.client.unary("executeTool", call, farDeadline());
+    expect(decodeValue(must(retried.result))).toBe("pong");
   });
 });
 

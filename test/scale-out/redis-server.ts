@@ -9,6 +9,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: no persistence). */
   restart(): Promise<void>;
+  /** SIGSTOP: the server hangs with its connections open, as a stalled process does. */
+  pause(): void;
+  /** SIGCONT: a paused server carries on. */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -43,11 +47,24 @@ export async function startRedis(): Promise<RedisServer> {
     await exited;
   };
   await launch();
-  return { port, url: `redis://127.0.0.1:${port}/0`, kill, restart: launch, stop: kill };
+  const signal = (name: NodeJS.Signals) => {
+    if (!child || child.exitCode !== null) throw new Error("redis-server is not running");
+    child.kill(name);
+  };
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}/0`,
+    kill,
+    restart: launch,
+    pause: () => signal("SIGSTOP"),
+    resume: () => signal("SIGCONT"),
+    // SIGKILL ends a paused server too.
+    stop: kill,
+  };
 }
 
 /** Resolves once the server answers PING (raw RESP, no client needed). */
-async function waitForPing(port: number, proc: ChildProcess): Promise<void> {
+export async function waitForPing(port: number, proc: ChildProcess): Promise<void> {
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`redis-server exited with ${proc.exitCode}`);

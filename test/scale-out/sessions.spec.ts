@@ -1,10 +1,18 @@
 // Issue 13: several hosts share sessions through Redis with no sticky sessions.
-import { status } from "@grpc/grpc-js";
-import { decodeValue, encodeValue, VariableChangeType, type WatchVariablesResponse } from "@toolbridge/protocol";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { type ClientUnaryCall, status } from "@grpc/grpc-js";
+import {
+  BridgeService,
+  decodeValue,
+  ExecuteToolRequestSchema,
+  encodeValue,
+  VariableChangeType,
+  type WatchVariablesResponse,
+} from "@toolbridge/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { expectGrpcFailure } from "../../packages/host/src/testing/client.js";
-import { deferred, must } from "../../packages/host/src/testing/deferred.js";
+import { deferred, must, until } from "../../packages/host/src/testing/deferred.js";
 import type { Started } from "../../packages/host/src/testing/hosts.js";
 import { defineTool } from "../../packages/host/src/tool/define-tool.js";
 import { startHosts, stopAll } from "./hosts.js";
@@ -43,6 +51,14 @@ afterAll(async () => {
   await stopAll(hosts);
   await redis.stop();
 });
+
+/** Starts an ExecuteTool call that the test can cancel (the test client's unary cannot). */
+function startUnary(host: Started, request: MessageInitShape<typeof ExecuteToolRequestSchema>): ClientUnaryCall {
+  type Unary = (request: unknown, callback: () => void) => ClientUnaryCall;
+  const methods = host.client.raw as unknown as Record<string, Unary>;
+  const method = must(methods[BridgeService.method.executeTool.name]);
+  return method.call(host.client.raw, create(ExecuteToolRequestSchema, request), () => {});
+}
 
 /**
  * A watch on `host` known to be subscribed: it also watches a marker variable
@@ -128,6 +144,26 @@ describe("any host serves any call of any session", () => {
     expect(runs).toBe(1);
     const fresh = await c.client.unary("executeTool", { ...call, requestId: "retry-2" });
     expect(decodeValue(must(fresh.result))).toBe(2);
+  });
+
+  it("repeats waiting on a first attempt whose caller cancelled get an outcome, on its host and on another", async () => {
+    await a.client.unary("initializeSession", { sessionId: "s-cancel" });
+    runs = 0;
+    gate = deferred();
+    const call = { sessionId: "s-cancel", toolId: "slow_count", requestId: "cancel-1" };
+    const first = startUnary(a, call);
+    await until(() => runs === 1);
+    const onSameHost = a.client.unary("executeTool", call);
+    const onOtherHost = b.client.unary("executeTool", call);
+    // Both repeats are waiting on the running first attempt by now (there is no event to await for that).
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    first.cancel();
+    // A waiter takes over (the first attempt is not an outcome): the tool starts again, once.
+    await until(() => runs === 2);
+    gate.resolve();
+    const outcomes = await Promise.all([onSameHost, onOtherHost, c.client.unary("executeTool", call)]);
+    expect(outcomes.map((r) => decodeValue(must(r.result)))).toEqual([2, 2, 2]);
+    expect(runs).toBe(2);
   });
 
   it("a retry whose first attempt ran on a host that died runs again elsewhere", async () => {

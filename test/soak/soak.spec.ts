@@ -7,6 +7,13 @@ import { soak } from "./soak.js";
 
 const DURATION_MS = Number(process.env.SOAK_DURATION_MS ?? 30_000);
 const LONG = DURATION_MS >= 120_000;
+// Heap snapshots of the host for heap-diff.ts: SOAK_SNAPSHOT_DIR=/tmp/s SOAK_SNAPSHOTS_AT_S=320,590 npm run soak
+const SNAPSHOTS_AT_MS = process.env.SOAK_SNAPSHOT_DIR
+  ? (process.env.SOAK_SNAPSHOTS_AT_S ?? "")
+      .split(",")
+      .filter(Boolean)
+      .map((s) => Number(s) * 1000)
+  : [];
 
 describe("soak", () => {
   it(
@@ -20,6 +27,7 @@ describe("soak", () => {
         sampleEveryMs: LONG ? 5000 : 2000,
         // 30 s: a 5 s window, so remembered outcomes reach their steady size in the first half.
         ...(LONG ? {} : { idempotencyWindowMs: 5000 }),
+        snapshotsAtMs: SNAPSHOTS_AT_MS,
         log: LONG ? (line) => console.log(line) : undefined,
       });
       const { samples, ...summary } = report;
@@ -34,9 +42,12 @@ describe("soak", () => {
       // Generous for 30 s (JIT and pools still warming up); the 10 min run is the real check.
       // The live heap after a full GC is the leak signal; RSS also follows GC timing and gets more room.
       expect(report.liveHeapSlopeMbPerMin).toBeLessThan(LONG ? 1 : 10);
-      // RSS crept ~5 MB/min in the 10 min run with live heap and external memory flat (allocator and
-      // code space, not a leak of ours): bounded, not asserted flat. See docs/reliability.md.
-      expect(report.rssSlopeMbPerMin).toBeLessThan(LONG ? 10 : 60);
+      expect(report.rssSlopeMbPerMin).toBeLessThan(LONG ? 2 : 60);
+      if (LONG) {
+        // Native memory (RSS minus V8's heap: malloc arenas, buffers, stacks) stays put too.
+        expect(report.slopes.secondHalf.native).toBeLessThan(2);
+        expect(report.slopes.secondHalf.external).toBeLessThan(1);
+      }
       expect(samples.length).toBeGreaterThan(3);
     },
   );

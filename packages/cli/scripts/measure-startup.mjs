@@ -2,11 +2,12 @@
 // Measures `toolbridge serve --demo --port 0` from spawn to its "toolbridge listening on" line
 // (issue 3: < 1 s; issue 11: < 300 ms), next to a bare grpc-js server started the same way in the
 // same run (the machine's floor, so a busy machine shows as both rising), and counts the ES and
-// CommonJS modules loaded before that line. Run `npx tsc -b packages/cli` first.
+// CommonJS modules loaded before that line (a bundle file counts once). Run `npm run build` first.
 // Usage: node packages/cli/scripts/measure-startup.mjs [runs=10]
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { loadedPackages } from "./loaded-packages.mjs";
 
 const bin = fileURLToPath(new URL("../dist/bin.js", import.meta.url));
 const runs = Number(process.argv[2] ?? 10);
@@ -94,16 +95,19 @@ console.log(`serve - bare (medians): ${(serveMedian - bareMedian).toFixed(0)} ms
 // with a loader hook that records each resolved file: URL.
 const hook = new URL("./count-modules-hook.mjs", import.meta.url).href;
 const { stderr } = await startOnce(SERVE, { NODE_OPTIONS: `--import ${hook}` });
-const loaded = stderr
-  .split("\n")
-  .filter((line) => line.startsWith("module-load "))
-  .map((line) => line.slice("module-load ".length));
+const loaded = loadedPackages(
+  stderr
+    .split("\n")
+    .filter((line) => line.startsWith("module-load "))
+    .map((line) => line.slice("module-load ".length)),
+);
+const bundled = loaded.filter((file) => file.bundled);
+console.log(
+  `module files loaded before ready: ${loaded.length} (${bundled.length} of the bundle, holding ${new Set(bundled.flatMap((file) => file.packages)).size} packages)`,
+);
 const byPackage = new Map();
-for (const url of loaded) {
-  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url) ?? /packages\/([^/]+)\//.exec(url);
-  const key = match ? match[1] : "other";
-  byPackage.set(key, (byPackage.get(key) ?? 0) + 1);
+for (const { packages } of loaded.filter((file) => !file.bundled)) {
+  for (const name of packages) byPackage.set(name, (byPackage.get(name) ?? 0) + 1);
 }
-console.log(`modules loaded before ready: ${loaded.length}`);
 for (const [name, count] of [...byPackage].sort((a, b) => b[1] - a[1]))
   console.log(`  ${String(count).padStart(4)} ${name}`);

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { bundleManifest, loadedPackages } from "../scripts/loaded-packages.mjs";
 
 // `serve` reaches its listening line without loading what a plain demo host never uses
 // (issue 3's 1 s and issue 11's 300 ms goals): these packages load on first use only.
@@ -17,9 +18,11 @@ const LOADED_ON_DEMAND = [
   "@grpc/proto-loader", // reflection and health, on their first call
   "protobufjs",
   "grpc-health-check",
+  "prom-client", // the first finished call or scrape
+  "@opentelemetry/api",
 ];
 
-/** The module files `serve --demo` loads before it prints its listening line. */
+/** The module files (file: URLs) `serve --demo` loads before it prints its listening line. */
 function modulesBeforeReady(): Promise<string[]> {
   const child = spawn(process.execPath, ["--import", hook, bin, "serve", "--demo", "--port", "0"], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -31,7 +34,10 @@ function modulesBeforeReady(): Promise<string[]> {
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (data: Buffer) => {
       if (!data.toString().includes("toolbridge listening on")) return;
-      const loaded = stderr.split("\n").filter((line) => line.startsWith("module-load "));
+      const loaded = stderr
+        .split("\n")
+        .filter((line) => line.startsWith("module-load "))
+        .map((line) => line.slice("module-load ".length));
       child.kill("SIGTERM");
       resolve(loaded);
     });
@@ -42,10 +48,25 @@ function modulesBeforeReady(): Promise<string[]> {
 describe("toolbridge serve --demo startup", () => {
   it("loads no package it does not use before it listens", async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: build the CLI first with "npm run build"`);
-    const loaded = await modulesBeforeReady();
-    expect(loaded.some((line) => line.includes("/node_modules/@grpc/grpc-js/"))).toBe(true); // the hook sees CommonJS
-    expect(loaded.some((line) => line.includes("/node_modules/zod/"))).toBe(true); // and ES modules
-    const early = LOADED_ON_DEMAND.filter((name) => loaded.some((line) => line.includes(`/node_modules/${name}/`)));
-    expect(early).toEqual([]);
+    const loaded = loadedPackages(await modulesBeforeReady());
+    const packages = new Set(loaded.flatMap((file) => file.packages));
+    expect(packages).toContain("@grpc/grpc-js"); // the hook sees CommonJS
+    expect(packages).toContain("zod"); // and ES modules
+    expect(LOADED_ON_DEMAND.filter((name) => packages.has(name))).toEqual([]);
+  });
+
+  it("runs the bundle: only packages left out of it load from node_modules", async () => {
+    const { external } = bundleManifest();
+    expect(external.length, 'dist/chunks/packages.json is missing: build with "npm run build"').toBeGreaterThan(0);
+    const loaded = loadedPackages(await modulesBeforeReady());
+    const outside = loaded.filter((file) => !file.bundled);
+    // prom-client's own dependencies come with it.
+    const allowed = new Set([...external, "@opentelemetry/api", "tdigest", "bintrees"]);
+    const unbundled = outside.filter((file) => !file.packages.every((name) => allowed.has(name)));
+    expect(
+      unbundled.map((file) => file.file),
+      'dist/bin.js is not the bundle, or tsc rebuilt a package after it: run "npm run build"',
+    ).toEqual([]);
+    expect(loaded.filter((file) => file.bundled).length).toBeLessThan(20);
   });
 });

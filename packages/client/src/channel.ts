@@ -1,12 +1,23 @@
+import { toBinary } from "@bufbuild/protobuf";
 import {
   type ChannelCredentials,
   type ChannelOptions,
   type Client,
   credentials,
   Metadata,
+  type MethodDefinition,
   makeGenericClientConstructor,
+  type ServiceDefinition,
 } from "@grpc/grpc-js";
-import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
+import {
+  bridgeServiceDefinition,
+  DEFAULT_LIMITS,
+  type ExecuteToolRequest,
+  ExecuteToolRequestSchema,
+  type ExecuteToolResponse,
+  readExecuteToolResponse,
+  writeExecuteToolRequest,
+} from "@toolbridge/protocol";
 
 /** TLS settings; `true` means TLS with the system's root certificates. */
 export interface TlsOptions {
@@ -35,7 +46,27 @@ export interface ChannelSettings {
  */
 const FRAMING_HEADROOM_BYTES = 64 * 1024;
 
-const BridgeClient = makeGenericClientConstructor(bridgeServiceDefinition, "BridgeService");
+/**
+ * The service as this client calls it: ExecuteTool, made once per tool call, is
+ * written and read by protocol's hand-written codecs (byte for byte and field for
+ * field protobuf-es', which they fall back to for anything unusual); every other
+ * method keeps protobuf-es' reflective ones.
+ */
+const clientServiceDefinition: ServiceDefinition = {
+  ...bridgeServiceDefinition,
+  ExecuteTool: {
+    ...(bridgeServiceDefinition.ExecuteTool as MethodDefinition<ExecuteToolRequest, ExecuteToolResponse>),
+    requestSerialize: serializeExecuteToolRequest,
+    responseDeserialize: readExecuteToolResponse,
+  },
+};
+
+function serializeExecuteToolRequest(request: ExecuteToolRequest): Buffer {
+  const bytes = writeExecuteToolRequest(request) ?? toBinary(ExecuteToolRequestSchema, request);
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const BridgeClient = makeGenericClientConstructor(clientServiceDefinition, "BridgeService");
 
 export function createGrpcClient(address: string, settings: ChannelSettings): Client {
   return new BridgeClient(address, channelCredentials(settings.tls), channelOptions(settings));

@@ -66,14 +66,12 @@ export class Connection {
 
   /** Calls a unary tool and returns its decoded result, retrying per policy. */
   executeTool(target: ToolTarget, encoded: EncodedArguments, options: CallOptions | undefined): Promise<unknown> {
-    const request = create(ExecuteToolRequestSchema, {
-      sessionId: target.sessionId,
-      toolId: target.toolId,
-      args: encoded.args,
-      kwargs: encoded.kwargs,
-      requestId: options?.requestId ?? this.nextRequestId(),
-      context: options?.context,
-    });
+    const request = executeToolRequest(
+      target,
+      encoded,
+      options?.requestId ?? this.nextRequestId(),
+      options?.context ?? NO_CONTEXT,
+    );
     return this.call(this.executeToolMethod, request, target.toolName, options, resultOf, (error) => {
       // A RateLimitExceeded *outcome* (the tool itself refused) is remembered
       // under its request_id by the host's idempotency, so the retry needs a new
@@ -170,6 +168,32 @@ export class Connection {
     this.closed = true;
     this.client.close();
   }
+}
+
+const NO_CONTEXT: { [key: string]: string } = Object.freeze({}) as { [key: string]: string };
+const REQUEST_TYPE = ExecuteToolRequestSchema.typeName as "toolbridge.v1.ExecuteToolRequest";
+
+/**
+ * The ExecuteToolRequest of one call, field for field what create() makes
+ * (connection.spec.ts holds the two equal), as a literal: create() walks the
+ * schema by reflection and copies the maps, once per call.
+ */
+export function executeToolRequest(
+  target: ToolTarget,
+  encoded: EncodedArguments,
+  requestId: string,
+  context: { [key: string]: string },
+): ExecuteToolRequest {
+  return {
+    $typeName: REQUEST_TYPE,
+    sessionId: target.sessionId,
+    toolId: target.toolId,
+    args: encoded.args,
+    kwargs: encoded.kwargs,
+    requestId,
+    timeoutMs: 0,
+    context,
+  };
 }
 
 /** What a call on a closed bridge raises (grpc-js itself only says "Channel has been shut down"). */

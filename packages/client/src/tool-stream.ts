@@ -1,6 +1,6 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { ClientReadableStream } from "@grpc/grpc-js";
-import { decodeValue, ProtocolError, type StreamToolResponse } from "@toolbridge/protocol";
+import { decodeStreamData, ProtocolError, type StreamToolResponse } from "@toolbridge/protocol";
 import { callError, errorFromInfo } from "./error-mapping.js";
 import { nextRetryDelay, sleep } from "./retry.js";
 import type { RetryPolicy } from "./types.js";
@@ -33,9 +33,10 @@ export async function* readToolStream(options: ToolStreamOptions): AsyncGenerato
     signal?.addEventListener("abort", onAbort, { once: true });
     const state = new StreamState(options.toolName);
     try {
-      for await (const chunk of call as AsyncIterable<StreamToolResponse>) {
+      for await (const chunk of messagesOf(call)) {
         const data = state.accept(chunk);
-        if (data !== undefined) yield decodeValue(data);
+        // Byte chunks come as views of the received message, not copies.
+        if (data !== undefined) yield decodeStreamData(data);
       }
       state.assertFinished();
       return;
@@ -47,6 +48,60 @@ export async function* readToolStream(options: ToolStreamOptions): AsyncGenerato
     } finally {
       signal?.removeEventListener("abort", onAbort);
       if (!state.finished) call.cancel();
+    }
+  }
+}
+
+/** Messages taken ahead of the consumer before the call is paused. */
+const READ_AHEAD = 16;
+
+/**
+ * The call's messages, taken in flowing mode ("data" events) rather than by
+ * `for await` over the grpc-js stream (paused mode, a "readable" round trip per
+ * message): on 100 MB streams under load that cost the client ~17% more CPU,
+ * much of it in major GCs. The call is paused while the consumer is READ_AHEAD
+ * messages behind, so a slow consumer still holds the host back through HTTP/2
+ * flow control. Messages that arrived are yielded before the call's error is thrown.
+ */
+async function* messagesOf<T>(call: ClientReadableStream<T>): AsyncGenerator<T, void, undefined> {
+  const queue: T[] = [];
+  let head = 0;
+  let ended = false;
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  call.on("data", (message: T) => {
+    if (queue.push(message) - head >= READ_AHEAD) call.pause();
+    notify();
+  });
+  call.on("end", () => {
+    ended = true;
+    notify();
+  });
+  // Stays attached after the consumer leaves: cancelling the call ends it with an error too.
+  call.on("error", (error: unknown) => {
+    failure ??= { error };
+    notify();
+  });
+  for (;;) {
+    if (head < queue.length) {
+      const message = queue[head] as T;
+      queue[head++] = undefined as T; // the consumer alone holds it now
+      if (head === queue.length) queue.length = head = 0;
+      if (call.isPaused() && queue.length - head <= READ_AHEAD / 2) call.resume();
+      yield message;
+    } else if (failure) {
+      throw failure.error;
+    } else if (ended) {
+      return;
+    } else {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
     }
   }
 }

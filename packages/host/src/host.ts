@@ -1,14 +1,16 @@
 import { readFileSync } from "node:fs";
 import { type ChannelOptions, type handleBidiStreamingCall, Server } from "@grpc/grpc-js";
-import { bridgeServiceDefinition, DEFAULT_LIMITS } from "@toolbridge/protocol";
+import { DEFAULT_LIMITS } from "@toolbridge/protocol";
 import type { Logger } from "pino";
 import { AgentRuntime } from "./agents/agent-runtime.js";
 import type { HostLlmOptions } from "./agents/llm-settings.js";
 import type { Cluster, ClusterOptions } from "./cluster/cluster.js";
+import { checkClusterSecurity } from "./cluster/cluster-security.js";
+import { laterJoinedVerifier } from "./cluster/forwarded-call.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
 import type { RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
-import { GrpcAdapter } from "./grpc/adapter.js";
+import { GrpcAdapter, hostServiceDefinition } from "./grpc/adapter.js";
 import { addHealth } from "./grpc/health.js";
 import { withRequestLimit } from "./grpc/message-limit.js";
 import { addReflection } from "./grpc/reflection.js";
@@ -43,6 +45,12 @@ export interface HostOptions extends HostSecurityOptions {
   sessionIdleTtlMs?: number;
   /** Live sessions allowed by the default store (10,000). */
   maxSessions?: number;
+  /** Variables one session may hold, in the default store (10,000). */
+  maxVariablesPerSession?: number;
+  /** Bytes of variables one session may hold, in the default store (64 MiB). */
+  maxVariableBytesPerSession?: number;
+  /** Concurrent HTTP/2 streams per client connection (1,000); a client queues the rest. */
+  maxConcurrentStreams?: number;
   /** Largest message received or sent (10 MB). */
   maxMessageBytes?: number;
   /** Items in one BatchExecuteTools (100). */
@@ -107,7 +115,7 @@ export interface Host {
   readonly workers: HostWorkers;
   /** Port of the HTTP/JSON gateway, when started (HostOptions.httpPort). */
   readonly httpPort?: number;
-  /** "http://host:port" of the HTTP/JSON gateway, when started. */
+  /** "http://host:port" (https with TLS) of the HTTP/JSON gateway, when started. */
   readonly httpUrl?: string;
   readonly logger: Logger;
   /** Prometheus text exposition of the host's metrics. */
@@ -122,45 +130,78 @@ export interface Host {
   shutdownOnSignals(options?: CloseOptions & { signals?: NodeJS.Signals[]; exit?: boolean }): () => void;
 }
 
+/** HTTP/2 streams per connection unless HostOptions.maxConcurrentStreams says otherwise. */
+export const DEFAULT_MAX_CONCURRENT_STREAMS = 1_000;
+
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
   .version;
 
 /** Starts a toolbridge host serving BridgeService, grpc.health.v1 and server reflection. */
 export async function createHost(options: HostOptions = {}): Promise<Host> {
+  // Late-bound: the runner is created once the store is open, and a session with calls in flight is never idle.
+  let runner: ToolRunner | undefined;
+  const ownsStore = options.store === undefined || typeof options.store === "string";
+  const storeOptions = {
+    isBusy: (id: string): boolean => (runner?.inFlight(id) ?? 0) > 0,
+    ...defined({
+      idleTtlMs: options.sessionIdleTtlMs,
+      maxSessions: options.maxSessions,
+      maxVariablesPerSession: options.maxVariablesPerSession,
+      maxVariableBytesPerSession: options.maxVariableBytesPerSession,
+    }),
+  };
+  const store: SessionStore =
+    (typeof options.store === "string"
+      ? await (await loadRedisStore()).connect({ url: options.store, ...storeOptions })
+      : options.store) ?? new MemorySessionStore(storeOptions);
+  // Whatever fails from here on (bad security config, port taken...) must not leave the store open.
+  const undo: (() => unknown)[] = ownsStore ? [() => store.close()] : [];
+  try {
+    return await startHost(options, store, ownsStore, undo, (built) => {
+      runner = built;
+    });
+  } catch (error) {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
+    throw error;
+  }
+}
+
+/** Only the entries whose value is set (store options must not get explicit undefined). */
+function defined<T extends Record<string, number | undefined>>(values: T): { [K in keyof T]?: number } {
+  const out: { [K in keyof T]?: number } = {};
+  for (const key in values) if (values[key] !== undefined) out[key] = values[key];
+  return out;
+}
+
+async function startHost(
+  options: HostOptions,
+  store: SessionStore,
+  ownsStore: boolean,
+  undo: (() => unknown)[],
+  setRunner: (runner: ToolRunner) => void,
+): Promise<Host> {
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_LIMITS.maxMessageBytes;
   const debug = options.debug ?? false;
   const logger = options.logger ?? createLogger(options.logLevel);
-  const ownsStore = options.store === undefined || typeof options.store === "string";
-  const store: SessionStore =
-    (typeof options.store === "string"
-      ? await (await loadRedisStore()).connect({
-          url: options.store,
-          isBusy: (id): boolean => runner.inFlight(id) > 0,
-          ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
-          ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
-        })
-      : options.store) ??
-    new MemorySessionStore({
-      // Late-bound: the runner is created below, and a session with calls in flight is never idle.
-      isBusy: (id): boolean => runner.inFlight(id) > 0,
-      ...(options.sessionIdleTtlMs === undefined ? {} : { idleTtlMs: options.sessionIdleTtlMs }),
-      ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
-    });
   const registry = new ToolRegistry();
   // Before any tool is registered, so the audit log sees every registration.
   const security = createHostSecurity(options, { store, registry, debug });
+  undo.push(() => security.close());
   for (const tool of options.tools ?? []) registry.registerGlobal(tool);
   const metrics = new HostMetrics(() => store.countSessions());
   let cluster: Cluster | undefined;
   // Only a Redis store (ours or the caller's) joins a cluster; redis is loaded to tell only when it may be one.
   const clustered =
     options.cluster !== false && !(store instanceof MemorySessionStore) && store instanceof (await loadRedisStore());
+  // Before serving: forwarded calls must not be a way around tls and auth.
+  if (clustered) checkClusterSecurity(options);
   const runner = new ToolRunner({
     ...(clustered
       ? {
-          resolveRemote: (sessionId: string, toolId: string) =>
-            cluster?.resolve(sessionId, toolId) ?? Promise.resolve(undefined),
-          verifyForwarded: (forwardedBy: string) => cluster?.verifyForwarded(forwardedBy) ?? false,
+          resolveRemote: (sessionId: string, toolId: string, principal: string | undefined) =>
+            cluster?.resolve(sessionId, toolId, principal) ?? Promise.resolve(undefined),
+          // The gRPC adapter sets forwardedBy only after cluster.verifyForwarded accepted the call's mark.
+          verifyForwarded: () => cluster !== undefined,
         }
       : {}),
     store,
@@ -178,6 +219,7 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     sessionMaxConcurrentCalls: options.sessionMaxConcurrentCalls ?? 0,
     maxQueuedCalls: options.maxQueuedCalls ?? 100,
   });
+  setRunner(runner);
   const core = new BridgeCore({
     store,
     registry,
@@ -186,17 +228,30 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     version: VERSION,
     ...(options.agents ? { agents: options.agents } : {}),
     workerCount: (): number => workers.count,
+    ...(security.sessionQuota ? { sessionAdmission: security.sessionQuota } : {}),
   });
   const workers = new HostWorkers(
-    { core, registry, store, logger, metricsRegistry: metrics.registry },
+    {
+      core,
+      registry,
+      store,
+      logger,
+      metrics,
+      authorizeSession: (stream, sessionId) => security.authorizeWorkerSession(stream, sessionId),
+    },
     options.workers,
     options.workerOptions,
+    // What supervised workers trust: the CA of the host's certificate, or the certificate itself when self-signed.
+    options.tls ? (options.tls.ca ?? options.tls.cert) : undefined,
   );
   if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
   const adapter = new GrpcAdapter(core, {
     debug,
-    connectWorker: security.guardWorkers(options.connectWorker ?? workers.handler),
+    connectWorker: security.guardWorkers(options.connectWorker ?? workers.handler, (token) =>
+      workers.hub.expects(token),
+    ),
     ...(security.guard ? { guard: security.guard } : {}),
+    ...(clustered ? { verifyForwarded: laterJoinedVerifier(() => cluster) } : {}),
   });
 
   const server = new Server({
@@ -207,9 +262,12 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
     "grpc.keepalive_time_ms": DEFAULT_LIMITS.keepaliveTimeMs,
     "grpc.keepalive_timeout_ms": DEFAULT_LIMITS.keepaliveTimeoutMs,
     "grpc.keepalive_permit_without_calls": 1,
+    // HTTP/2 streams one connection may have open; the client queues the rest until one ends.
+    "grpc.max_concurrent_streams": options.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
     ...options.grpcOptions,
   });
-  server.addService(withRequestLimit(bridgeServiceDefinition, maxMessageBytes), adapter.handlers());
+  undo.push(() => server.forceShutdown());
+  server.addService(withRequestLimit(hostServiceDefinition, maxMessageBytes), adapter.handlers());
   const health = addHealth(server, { "": "SERVING", "toolbridge.v1.BridgeService": "SERVING" });
   addReflection(server);
 
@@ -223,26 +281,32 @@ export async function createHost(options: HostOptions = {}): Promise<Host> {
   const gateway =
     options.httpPort === undefined
       ? undefined
-      : await (await import("./gateway/gateway.js"))
-          .startGateway({
-            core,
-            metrics,
-            logger,
-            maxMessageBytes,
-            version: VERSION,
-            host: hostname,
-            port: options.httpPort,
-            ...(security.https ? { https: security.https } : {}),
-            ...(security.guard ? { guard: security.guard } : {}),
-          })
-          .catch((error: unknown) => {
-            server.forceShutdown();
-            throw error;
-          });
+      : await (await import("./gateway/gateway.js")).startGateway({
+          core,
+          metrics,
+          logger,
+          maxMessageBytes,
+          version: VERSION,
+          host: hostname,
+          port: options.httpPort,
+          ...(security.https ? { https: security.https } : {}),
+          ...(security.guard ? { guard: security.guard } : {}),
+        });
+  if (gateway) undo.push(() => gateway.close());
   if (clustered) {
     const { Cluster } = await import("./cluster/cluster.js");
-    cluster = await Cluster.join(store as RedisSessionStore, registry, address, logger, options.cluster || undefined);
+    cluster = await Cluster.join(
+      store as RedisSessionStore,
+      registry,
+      address,
+      logger,
+      options.cluster || undefined,
+      options.tls,
+    );
+    const joined = cluster;
+    undo.push(() => joined.close());
   }
+  undo.push(() => workers.close(0));
   await workers.start(address);
   logger.info({ address, tools: registry.globalSpecs().length }, "toolbridge host listening");
 

@@ -65,6 +65,24 @@ describe("writeExecuteToolResponse", () => {
     );
   });
 
+  it("gives each response bytes of its own, though small ones share a scratch buffer while written", () => {
+    const response = (requestId: string, bytes: number) =>
+      create(ExecuteToolResponseSchema, {
+        success: true,
+        requestId,
+        result: create(AnySchema, { typeUrl: "t", value: new Uint8Array(bytes).fill(1) }),
+      });
+    const first = response("first", 10);
+    const firstBytes = writeExecuteToolResponse(first) as Uint8Array;
+    const copy = Buffer.from(Uint8Array.from(firstBytes));
+    // A longer response, then one past the scratch size, then a short one again: none may touch the first.
+    writeExecuteToolResponse(response("second-and-longer", 500));
+    writeExecuteToolResponse(response("large", 64 * 1024));
+    writeExecuteToolResponse(response("x", 1));
+    expect(Buffer.from(firstBytes)).toEqual(copy);
+    expect(Buffer.from(firstBytes)).toEqual(Buffer.from(toBinary(ExecuteToolResponseSchema, first)));
+  });
+
   it("leaves failures and unknown fields to toBinary", () => {
     const failed = create(ExecuteToolResponseSchema, { error: create(ErrorInfoSchema, { type: "ToolError" }) });
     expect(writeExecuteToolResponse(failed)).toBeUndefined();

@@ -1,6 +1,11 @@
 import { ByteWriter, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./codec/byte-writer.js";
 import type { ExecuteToolResponse } from "./gen/toolbridge/v1/tools_pb.js";
 
+/** Small responses are written here, then copied out: one allocation per response, from Node's Buffer pool. */
+const scratch = new ByteWriter(1024);
+/** Larger responses get a writer of their own, so the scratch buffer never holds on to megabytes. */
+const SCRATCH_MAX_BYTES = 16 * 1024;
+
 /**
  * ExecuteToolResponse is written once per call, and protobuf-es' reflective toBinary
  * costs several microseconds for it. This writes the common shape (no error, no
@@ -15,7 +20,8 @@ export function writeExecuteToolResponse(m: ExecuteToolResponse): Uint8Array | u
     return undefined;
   }
   const strings = m.requestId.length + (result?.typeUrl.length ?? 0) + (metrics?.workerId.length ?? 0);
-  const w = new ByteWriter(64 + 3 * strings + (result?.value.length ?? 0));
+  const estimate = 64 + 3 * strings + (result?.value.length ?? 0);
+  const w = estimate <= SCRATCH_MAX_BYTES ? scratch.restart() : new ByteWriter(estimate);
   if (m.success) {
     w.tag(1, WIRE_VARINT);
     w.uint32(1);
@@ -62,5 +68,5 @@ export function writeExecuteToolResponse(m: ExecuteToolResponse): Uint8Array | u
     w.tag(5, WIRE_LEN);
     w.string(m.requestId);
   }
-  return w.take();
+  return w === scratch ? w.copyToBuffer() : w.take();
 }

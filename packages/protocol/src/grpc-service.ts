@@ -2,7 +2,14 @@ import { type DescMessage, type DescService, fromBinary, type MessageShape, toBi
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
 import { writeExecuteToolResponse } from "./execute-response-writer.js";
 import { BridgeService } from "./gen/toolbridge/v1/service_pb.js";
-import { type ExecuteToolResponse, ExecuteToolResponseSchema } from "./gen/toolbridge/v1/tools_pb.js";
+import {
+  type ExecuteToolResponse,
+  ExecuteToolResponseSchema,
+  type StreamToolResponse,
+  StreamToolResponseSchema,
+} from "./gen/toolbridge/v1/tools_pb.js";
+import { readStreamToolResponse } from "./stream-response-reader.js";
+import { scratchAllocator, writeStreamDataChunk } from "./stream-response-writer.js";
 
 /**
  * Builds a grpc-js service definition straight from a protobuf-es service
@@ -18,11 +25,8 @@ export function grpcServiceDefinition(service: DescService): ServiceDefinition {
       responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
       requestSerialize: serializer(method.input),
       requestDeserialize: deserializer(method.input),
-      responseSerialize:
-        method.output.typeName === ExecuteToolResponseSchema.typeName
-          ? serializeExecuteToolResponse
-          : serializer(method.output),
-      responseDeserialize: deserializer(method.output),
+      responseSerialize: FAST_SERIALIZERS.get(method.output.typeName) ?? serializer(method.output),
+      responseDeserialize: FAST_DESERIALIZERS.get(method.output.typeName) ?? deserializer(method.output),
       originalName: method.localName,
     } as MethodDefinition<unknown, unknown>;
   }
@@ -41,6 +45,30 @@ function serializeExecuteToolResponse(message: ExecuteToolResponse): Buffer {
   const bytes = writeExecuteToolResponse(message) ?? toBinary(ExecuteToolResponseSchema, message);
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+/**
+ * grpc-js copies a serialized response into its own frame before it serializes
+ * the next one (serializeMessage in its server-interceptors), so one scratch
+ * buffer serves the data chunks of every stream of the process.
+ */
+const chunkScratch = scratchAllocator();
+
+/** A stream's data chunks (one per 64 KB of payload): written directly, without an allocation. */
+function serializeStreamToolResponse(message: StreamToolResponse): Buffer {
+  const written = writeStreamDataChunk(message, chunkScratch);
+  if (written) return written;
+  const bytes = toBinary(StreamToolResponseSchema, message);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Hand-written codecs of the hot messages, byte for byte what protobuf-es writes and reads. */
+const FAST_SERIALIZERS = new Map<string, (message: never) => Buffer>([
+  [ExecuteToolResponseSchema.typeName, serializeExecuteToolResponse],
+  [StreamToolResponseSchema.typeName, serializeStreamToolResponse],
+]);
+const FAST_DESERIALIZERS = new Map<string, (bytes: Buffer) => unknown>([
+  [StreamToolResponseSchema.typeName, readStreamToolResponse],
+]);
 
 function deserializer<D extends DescMessage>(schema: D) {
   return (bytes: Buffer) => fromBinary(schema, bytes);

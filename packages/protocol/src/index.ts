@@ -18,6 +18,9 @@ export {
 } from "./codec/index.js";
 export { ERROR_TYPES, type ErrorType, isErrorType } from "./error-codes.js";
 export { EncodeError, type ErrorCode, type GrpcStatusName, ProtocolError, ToolBridgeError } from "./errors.js";
+export { readExecuteToolRequest } from "./execute-request-reader.js";
+export { writeExecuteToolRequest } from "./execute-request-writer.js";
+export { readExecuteToolResponse } from "./execute-response-reader.js";
 export * from "./gen.js";
 export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
@@ -29,3 +32,6 @@ export {
   STATUS_DETAILS_KEY,
   statusWithErrorInfo,
 } from "./status-details.js";
+export { decodeStreamData } from "./stream-data-value.js";
+export { readStreamToolResponse } from "./stream-response-reader.js";
+export { writeStreamDataChunk } from "./stream-response-writer.js";

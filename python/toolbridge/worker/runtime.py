@@ -30,6 +30,8 @@ log = logging.getLogger("toolbridge.worker")
 ENV_ADDRESS = "TOOLBRIDGE_HOST_ADDRESS"
 ENV_TOKEN = "TOOLBRIDGE_WORKER_TOKEN"
 ENV_AUTH_TOKEN = "TOOLBRIDGE_AUTH_TOKEN"
+# PEM of the CA that signed a TLS host's certificate; the host sets it for the workers it starts.
+ENV_HOST_CA = "TOOLBRIDGE_HOST_CA"
 VERSION = "0.1.0"
 # Messages waiting to go to the host; a full queue pauses streaming tools (backpressure).
 OUTGOING_LIMIT = 256
@@ -47,7 +49,10 @@ class Worker:
     session_id: register the tools into that session only (default: global).
     worker_id: the id to ask for (a supervised worker sends its token instead).
     max_concurrency: calls this worker runs at once, told to the host (0 = no limit).
-    auth_token: bearer token for a host with authentication (default $TOOLBRIDGE_AUTH_TOKEN)."""
+    auth_token: bearer token for a host with authentication (default $TOOLBRIDGE_AUTH_TOKEN; a worker
+    the host started proves itself with its $TOOLBRIDGE_WORKER_TOKEN on the worker stream).
+    credentials: grpc channel credentials (default: TLS trusting $TOOLBRIDGE_HOST_CA when set,
+    else plaintext)."""
 
     def __init__(
         self,
@@ -59,6 +64,7 @@ class Worker:
         name: str = "",
         max_concurrency: int = 0,
         auth_token: Optional[str] = None,
+        credentials: Optional[grpc.ChannelCredentials] = None,
     ) -> None:
         self.address = address
         self.tools: Dict[str, WorkerTool] = {}
@@ -72,6 +78,10 @@ class Worker:
         self.name = name or os.path.basename(sys.argv[0] or "python-worker")
         self.max_concurrency = max_concurrency
         self.auth_token = auth_token if auth_token is not None else os.environ.get(ENV_AUTH_TOKEN) or None
+        host_ca = os.environ.get(ENV_HOST_CA, "")
+        self.credentials = credentials
+        if credentials is None and host_ca:
+            self.credentials = grpc.ssl_channel_credentials(root_certificates=host_ca.encode())
         self.worker_id = ""
         self.host_address = address
         self.heartbeat_ms = DEFAULT_HEARTBEAT_MS
@@ -90,10 +100,12 @@ class Worker:
 
     async def serve(self) -> None:
         """Connects, registers, then runs calls until the stream ends."""
-        self._channel = open_channel(self.address)
+        self._channel = open_channel(self.address, credentials=self.credentials)
         stub = BridgeServiceStub(self._channel)
         # The channel's token interceptor covers unary and server-streaming calls only: send it here.
-        metadata = (("authorization", f"Bearer {self.auth_token}"),) if self.auth_token else None
+        # A worker the host started proves itself with its supervisor token when it has no token of its own.
+        stream_token = self.auth_token or self.token
+        metadata = (("authorization", f"Bearer {stream_token}"),) if stream_token else None
         self._stream = stub.ConnectWorker(self._requests(), metadata=metadata)
         background = []
         try:
@@ -245,7 +257,9 @@ class Worker:
 
     def _callback(self) -> grpc.aio.Channel:
         if self._callback_channel is None:
-            self._callback_channel = open_channel(self.host_address, auth_token=self.auth_token)
+            self._callback_channel = open_channel(
+                self.host_address, credentials=self.credentials, auth_token=self.auth_token
+            )
         return self._callback_channel
 
     async def _run(self, invocation: workers_pb2.WorkerInvocation) -> None:
@@ -386,7 +400,7 @@ def run_worker(
     """Serves tools until SIGTERM/SIGINT, the host ending the stream, or (for a worker
     the host started) the host process going away. address defaults to
     $TOOLBRIDGE_HOST_ADDRESS; tools default to every @tool defined so far.
-    options: session_id, worker_id, name, max_concurrency, auth_token."""
+    options: session_id, worker_id, name, max_concurrency, auth_token, credentials."""
     from toolbridge.worker.spec import defined_tools
 
     target = address or os.environ.get(ENV_ADDRESS, "")

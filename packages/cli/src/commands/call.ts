@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ToolType } from "@toolbridge/protocol";
 import { jsonFromValue, valueFromJson } from "../json-values.js";
 import { parseCommandLine, parseKeyValues, required, UsageError } from "../usage.js";
+import { clientSecurity, clientSecurityFlags, clientSecurityHelp } from "./client-security.js";
 import { openSession } from "./session.js";
 
 export const callHelp = `Usage: toolbridge call TOOL --address HOST:PORT [--session ID] [--timeout-ms N] [key=value ...]
@@ -20,12 +21,16 @@ where it is exact, tags where it is not, in arguments and results alike:
 Examples:
   toolbridge call calculate --address 127.0.0.1:50051 expression="2 + 2"
   toolbridge call search_web --address 127.0.0.1:50051 query="DSPy framework" limit=3
-  toolbridge call stream_data --address 127.0.0.1:50051 count=3 size=4`;
+  toolbridge call stream_data --address 127.0.0.1:50051 count=3 size=4
+  TOOLBRIDGE_TOKEN=... toolbridge call calculate --address localhost:50051 --tls-ca ca.pem expression="1 + 1"
+
+${clientSecurityHelp}`;
 
 const options = {
   address: { type: "string" },
   session: { type: "string" },
   "timeout-ms": { type: "string" },
+  ...clientSecurityFlags,
 } as const;
 
 export async function callTool(argv: string[]): Promise<void> {
@@ -40,7 +45,8 @@ export async function callTool(argv: string[]): Promise<void> {
   );
   const timeoutMs = values["timeout-ms"] === undefined ? undefined : parseTimeout(values["timeout-ms"]);
 
-  const session = await openSession(address, values.session);
+  const security = clientSecurity("call", values);
+  const session = await openSession(address, values.session, security);
   try {
     const tool = session.tools[toolName];
     if (!tool) {

@@ -3,6 +3,8 @@ import { createHost, type HostLlmOptions } from "@toolbridge/host";
 import { demoTools } from "../demo/index.js";
 import { stderrLogger } from "../logger.js";
 import { parseCommandLine, parsePort, UsageError } from "../usage.js";
+import { serveLimitFlags, serveLimits, serveLimitsHelp } from "./serve-limits.js";
+import { serveSecurity, serveSecurityFlags, serveSecurityHelp } from "./serve-security.js";
 
 export const serveHelp = `Usage: toolbridge serve [--demo] [options]
 
@@ -15,12 +17,19 @@ Options:
   --host ADDR            address to bind (default 127.0.0.1)
   --http-port N          also serve the HTTP/JSON gateway on this port (0 picks a free one);
                          prints a second line: toolbridge http gateway listening on http://HOST:PORT
+                         (https:// with --tls-cert)
   --store URL            memory (default) or redis://HOST:PORT[/DB]: hosts sharing a Redis share sessions
+  --cluster-secret S     with a redis store: the secret (32+ characters, the same on every host) that signs
+                         calls hosts forward to each other (default: $TOOLBRIDGE_CLUSTER_SECRET)
   --llm PROVIDER         LLM for agents: scripted (a deterministic test double) or openai
   --llm-base-url URL     base URL of an OpenAI-compatible server (with --llm openai)
   --llm-model NAME       model name (with --llm openai)
   --llm-api-key-env VAR  environment variable holding the API key (default OPENAI_API_KEY)
   --debug                debug logs, and stack traces in tool errors
+
+${serveSecurityHelp}
+
+${serveLimitsHelp}
 
 SIGINT or SIGTERM stops the host gracefully; a second signal exits at once.`;
 
@@ -30,11 +39,14 @@ const options = {
   host: { type: "string", default: "127.0.0.1" },
   "http-port": { type: "string" },
   store: { type: "string" },
+  "cluster-secret": { type: "string" },
   llm: { type: "string" },
   "llm-base-url": { type: "string" },
   "llm-model": { type: "string" },
   "llm-api-key-env": { type: "string" },
   debug: { type: "boolean" },
+  ...serveSecurityFlags,
+  ...serveLimitFlags,
 } as const;
 
 export async function serve(argv: string[]): Promise<void> {
@@ -42,7 +54,10 @@ export async function serve(argv: string[]): Promise<void> {
   const port = parsePort("port", values.port);
   const httpPort = values["http-port"] === undefined ? undefined : parsePort("http-port", values["http-port"]);
   const store = storeOption(values.store);
+  const clusterSecret = clusterSecretOption(values["cluster-secret"], store);
   const llm = llmOption(values);
+  const security = serveSecurity(values, values.host);
+  const limits = serveLimits(values);
 
   // Signal handlers go in before the listening line: a supervisor may send SIGTERM the
   // instant it reads that line, and an unhandled SIGTERM would kill the host uncleanly.
@@ -53,8 +68,11 @@ export async function serve(argv: string[]): Promise<void> {
     host: values.host,
     debug: values.debug ?? false,
     logger: stderrLogger(values.debug ? "debug" : "info"),
+    ...security.options,
+    ...limits,
     ...(httpPort === undefined ? {} : { httpPort }),
     ...(store === undefined ? {} : { store }),
+    ...(clusterSecret === undefined ? {} : { cluster: { secret: clusterSecret } }),
     ...(llm === undefined ? {} : { llm }),
   }).catch((error: unknown) => {
     throw new Error(`serve: cannot start a host on ${values.host}:${port}: ${(error as Error).message}`, {
@@ -64,6 +82,7 @@ export async function serve(argv: string[]): Promise<void> {
   // Tests and the Python fixtures wait for exactly this line on stdout.
   process.stdout.write(`toolbridge listening on ${host.address}\n`);
   if (host.httpUrl) process.stdout.write(`toolbridge http gateway listening on ${host.httpUrl}\n`);
+  for (const warning of security.warnings) host.logger.warn(warning);
   if (llm?.provider === "scripted") host.logger.warn("agents run on the scripted LLM, a deterministic test double");
   await stopRequested;
   await host.close();
@@ -74,6 +93,19 @@ export function storeOption(value: string | undefined): string | undefined {
   if (value === undefined || value === "memory") return undefined;
   if (/^rediss?:\/\//.test(value) && URL.canParse(value)) return value;
   throw new UsageError(`serve: --store must be "memory" or a redis://HOST:PORT[/DB] URL, got ${JSON.stringify(value)}`);
+}
+
+/** `--cluster-secret`, else TOOLBRIDGE_CLUSTER_SECRET; only hosts sharing a Redis store forward calls. */
+export function clusterSecretOption(
+  flag: string | undefined,
+  store: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (store === undefined) {
+    if (flag !== undefined) throw new UsageError("serve: --cluster-secret needs --store redis://HOST:PORT[/DB]");
+    return undefined;
+  }
+  return flag ?? (env.TOOLBRIDGE_CLUSTER_SECRET || undefined);
 }
 
 /** The host's LLM for agents, from the --llm flags. */

@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { ToolBridge, type Tools } from "@toolbridge/client";
+import { ToolBridge, type ToolBridgeOptions, type Tools } from "@toolbridge/client";
+import { ToolBridgeError } from "@toolbridge/protocol";
+import { DEFAULT_TOKEN_ENV } from "./client-security.js";
+import { dropIpServerNameWarning } from "./quiet-warnings.js";
 
 export interface OpenSession {
   bridge: ToolBridge;
@@ -11,10 +14,16 @@ export interface OpenSession {
 /**
  * Connects to `address` and initializes a session. Without `--session` a
  * throwaway session is created and cleaned up afterwards, so one-off commands
- * leave nothing behind on the host; a named one is kept.
+ * leave nothing behind on the host; a named one is kept. `options` carry TLS
+ * and the bearer token (client-security.ts).
  */
-export async function openSession(address: string, sessionId: string | undefined): Promise<OpenSession> {
-  const bridge = new ToolBridge(address);
+export async function openSession(
+  address: string,
+  sessionId: string | undefined,
+  options: ToolBridgeOptions = {},
+): Promise<OpenSession> {
+  if (options.tls) dropIpServerNameWarning();
+  const bridge = new ToolBridge(address, options);
   const throwaway = sessionId === undefined;
   try {
     const tools = await bridge.initialize(sessionId ?? `cli-${randomUUID()}`);
@@ -31,6 +40,16 @@ export async function openSession(address: string, sessionId: string | undefined
     };
   } catch (error) {
     await bridge.close();
-    throw error;
+    throw options.authToken === undefined ? withTokenHint(error) : error;
   }
+}
+
+/** A host that wants a token, asked without one: say where the CLI takes it from. */
+function withTokenHint(error: unknown): unknown {
+  if (!(error instanceof ToolBridgeError) || error.code !== "Unauthenticated") return error;
+  return new ToolBridgeError(
+    "Unauthenticated",
+    `${error.message} (the CLI sends the token in $${DEFAULT_TOKEN_ENV}, or in the variable --token-env VAR names)`,
+    { details: { ...error.details }, cause: error },
+  );
 }

@@ -3,6 +3,7 @@ import { emitTypeScript } from "@toolbridge/client";
 import { jsonFromAny } from "@toolbridge/host";
 import { type ToolSpec, ToolType } from "@toolbridge/protocol";
 import { parseCommandLine, required } from "../usage.js";
+import { clientSecurity, clientSecurityFlags, clientSecurityHelp } from "./client-security.js";
 import { openSession } from "./session.js";
 
 export const toolsHelp = `Usage: toolbridge tools --address HOST:PORT [--session ID] [--json | --emit-ts]
@@ -14,19 +15,23 @@ Options:
   --session ID         create the session under this id and keep it (default: a throwaway
                        session, cleaned up afterwards); an id already in use is refused
   --json               machine-readable output: an array of {name, description, type, arguments}
-  --emit-ts            TypeScript type map for typed proxies: new ToolBridge(...).initialize<Map>(...)`;
+  --emit-ts            TypeScript type map for typed proxies: new ToolBridge(...).initialize<Map>(...)
+
+${clientSecurityHelp}`;
 
 const options = {
   address: { type: "string" },
   session: { type: "string" },
   json: { type: "boolean" },
   "emit-ts": { type: "boolean" },
+  ...clientSecurityFlags,
 } as const;
 
 export async function listTools(argv: string[]): Promise<void> {
   const { values } = parseCommandLine("tools", () => parseArgs({ args: argv, options, strict: true }));
   const address = required("tools", "address", values.address);
-  const session = await openSession(address, values.session);
+  const security = clientSecurity("tools", values);
+  const session = await openSession(address, values.session, security);
   try {
     const specs = Object.values(session.tools).map((tool) => tool.spec);
     if (values["emit-ts"]) process.stdout.write(emitTypeScript(specs));

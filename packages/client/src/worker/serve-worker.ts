@@ -22,6 +22,8 @@ export const WORKER_HOST_ADDRESS_ENV = "TOOLBRIDGE_HOST_ADDRESS";
 export const WORKER_TOKEN_ENV = "TOOLBRIDGE_WORKER_TOKEN";
 /** Bearer token for a host with authentication, when `authToken` is not given. */
 export const WORKER_AUTH_TOKEN_ENV = "TOOLBRIDGE_AUTH_TOKEN";
+/** PEM of the CA that signed a TLS host's certificate (the host sets it for workers it starts), when `tls` is not given. */
+export const WORKER_HOST_CA_ENV = "TOOLBRIDGE_HOST_CA";
 
 export interface ServeWorkerOptions extends ChannelSettings {
   /** Register the tools into this session only (default: globally). */
@@ -109,10 +111,20 @@ class WorkerRuntime implements WorkerHandle {
     this.supervised = options.supervised ?? this.token !== "";
     this.logger = options.logger ?? createLogger("info");
     const authToken = options.authToken ?? process.env[WORKER_AUTH_TOKEN_ENV];
-    this.settings = authToken === undefined ? options : { ...options, authToken };
+    const hostCa = process.env[WORKER_HOST_CA_ENV];
+    this.settings = {
+      ...options,
+      ...(authToken === undefined ? {} : { authToken }),
+      ...(options.tls === undefined && hostCa ? { tls: { ca: hostCa } } : {}),
+    };
     this.client = createGrpcClient(address, this.settings);
     const connect = (this.client as unknown as Record<string, (...a: unknown[]) => typeof this.stream>).ConnectWorker;
-    this.stream = (connect as (...a: unknown[]) => typeof this.stream).call(this.client, metadataFactory(authToken)());
+    // A worker the host started proves it with its supervisor token when it has no token of its own.
+    const streamToken = authToken ?? (this.token || undefined);
+    this.stream = (connect as (...a: unknown[]) => typeof this.stream).call(
+      this.client,
+      metadataFactory(streamToken)(),
+    );
     this.closed = new Promise((resolve) => {
       this.finish = resolve;
     });

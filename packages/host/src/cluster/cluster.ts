@@ -3,9 +3,12 @@ import type { ToolSpec } from "@toolbridge/protocol";
 import type { Logger } from "pino";
 import type { RegistryChange, ToolRegistry } from "../registry/registry.js";
 import type { ToolExecutor } from "../registry/types.js";
+import type { HostTlsOptions } from "../security/tls.js";
 import type { RedisSessionStore } from "../store/redis/store.js";
 import { ClusterDirectory } from "./directory.js";
+import { configuredSecrets, type ForwardedBy, type ForwardedCall, ForwardingKeys } from "./forwarded-mark.js";
 import { ForwardingExecutor, PeerChannels } from "./forwarder.js";
+import { type ClusterTlsOptions, peerTransport } from "./peer-credentials.js";
 
 export interface ClusterOptions {
   /** This host's id in the cluster (random). */
@@ -14,10 +17,23 @@ export interface ClusterOptions {
   advertiseAddress?: string;
   /** How often the host says it is alive (1 s); it counts as gone after three missed beats. */
   heartbeatMs?: number;
+  /**
+   * Key of the HMAC on forwarded calls, the same on every host (at least 32
+   * characters; CLI --cluster-secret or TOOLBRIDGE_CLUSTER_SECRET). Several: the
+   * first signs, all verify (rotation). Required when the host has `tls` or
+   * `auth`; without it the hosts share a random secret through Redis.
+   */
+  secret?: string | readonly string[];
+  /** TLS to the other hosts (default: from the host's `tls`; docs/scale-out.md). */
+  tls?: ClusterTlsOptions;
+  /** How far a forwarded call's signing time may be from this host's clock (30 s). */
+  maxClockSkewMs?: number;
 }
 
 /** How long a found owner is reused before asking Redis again. */
 const OWNER_CACHE_MS = 1_000;
+/** Found owners kept at most (per session, tool and caller). */
+const MAX_CACHED_OWNERS = 10_000;
 
 /**
  * Makes the tools of every host callable through every host. Each host keeps
@@ -28,12 +44,14 @@ const OWNER_CACHE_MS = 1_000;
 export class Cluster {
   readonly hostId: string;
   private readonly directory: ClusterDirectory;
-  private readonly channels = new PeerChannels();
+  private readonly channels: PeerChannels;
   private readonly owners = new Map<string, { executor: ToolExecutor; until: number }>();
   /** Global tools other hosts serve, refreshed every heartbeat, for tool listings here. */
   private remoteGlobal: ToolSpec[] = [];
-  /** The cluster's secret and the one before it (hosts agree again within a heartbeat after Redis lost it). */
-  private secrets: [string, string] = ["", ""];
+  /** Signs and verifies forwarded calls: with the configured secret, else the one the hosts share in Redis. */
+  private readonly keys: ForwardingKeys;
+  /** Set when the secret is not configured: the Redis one and the one before it (hosts agree again within a heartbeat after Redis lost it). */
+  private sharedSecrets: [string, string] | undefined;
   private readonly candidateSecret = randomUUID();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ttlMs: number;
@@ -46,8 +64,13 @@ export class Cluster {
     private readonly address: string,
     private readonly logger: Logger,
     options: ClusterOptions,
+    hostTls: HostTlsOptions | undefined,
   ) {
     this.hostId = options.hostId ?? randomUUID();
+    const secrets = configuredSecrets(options.secret);
+    this.keys = new ForwardingKeys(secrets ?? [], options.maxClockSkewMs);
+    if (!secrets) this.sharedSecrets = ["", ""];
+    this.channels = new PeerChannels(peerTransport(hostTls, options.tls));
     const heartbeatMs = options.heartbeatMs ?? 1_000;
     this.ttlMs = heartbeatMs * 3;
     this.directory = new ClusterDirectory(store.redis, store.keys);
@@ -65,33 +88,55 @@ export class Cluster {
     listenAddress: string,
     logger: Logger,
     options: ClusterOptions = {},
+    /** The host's own TLS: peers serve the same, so forwarding uses it too. */
+    hostTls?: HostTlsOptions,
   ): Promise<Cluster> {
-    const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options);
+    const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options, hostTls);
     await cluster.beatOnce();
     await cluster.advertiseAll();
     await cluster.refreshRemote();
     return cluster;
   }
 
-  /** A tool this host lacks, served by another host (for ToolRunner's resolveRemote). */
-  readonly resolve = async (sessionId: string, toolId: string): Promise<ToolExecutor | undefined> => {
-    const key = `${sessionId}\u0000${toolId}`;
+  /**
+   * A tool this host lacks, served by another host (for ToolRunner's resolveRemote),
+   * forwarding on behalf of `principal` (the caller this host authenticated).
+   */
+  readonly resolve = async (
+    sessionId: string,
+    toolId: string,
+    principal: string | undefined,
+  ): Promise<ToolExecutor | undefined> => {
+    // One executor per caller: its marks carry that caller's principal.
+    const key = `${sessionId}\u0000${toolId}\u0000${principal ?? ""}`;
     const cached = this.owners.get(key);
     if (cached && cached.until > Date.now()) return cached.executor;
     const owner = await this.directory.lookup(this.hostId, sessionId, toolId);
     if (!owner) return undefined;
-    const executor = new ForwardingExecutor(owner, this.mark, this.channels);
-    if (owner.address !== "") this.owners.set(key, { executor, until: Date.now() + OWNER_CACHE_MS });
+    const mark = (call: ForwardedCall) => this.keys.sign(this.hostId, call, principal);
+    const executor = new ForwardingExecutor(owner, mark, this.channels);
+    if (owner.address !== "") this.remember(key, executor);
     return executor;
   };
 
-  /** Whether a forwarded-by mark was made by a host of this cluster. */
-  verifyForwarded(mark: string): boolean {
-    const secret = mark.slice(mark.lastIndexOf(" ") + 1);
-    return secret !== "" && (secret === this.secrets[0] || secret === this.secrets[1]);
+  private remember(key: string, executor: ToolExecutor): void {
+    const now = Date.now();
+    // Sessions and callers come and go: expired entries leave once the cache is large.
+    if (this.owners.size >= MAX_CACHED_OWNERS) {
+      for (const [k, entry] of this.owners) if (entry.until <= now) this.owners.delete(k);
+      if (this.owners.size >= MAX_CACHED_OWNERS) this.owners.clear();
+    }
+    this.owners.set(key, { executor, until: now + OWNER_CACHE_MS });
   }
 
-  private readonly mark = (): string => `${this.hostId} ${this.secrets[0]}`;
+  /**
+   * Who forwarded a call marked as forwarded, and for which caller; throws
+   * Unauthenticated when the mark was not signed for this call by a host that
+   * knows the cluster secret (or is too old).
+   */
+  verifyForwarded(mark: string, call: ForwardedCall): ForwardedBy {
+    return this.keys.verify(mark, call);
+  }
 
   /** Leaves: withdraws this host's tools and heartbeat, closes peer channels. */
   async close(): Promise<void> {
@@ -125,7 +170,11 @@ export class Cluster {
 
   private async beatOnce(): Promise<boolean> {
     const { rejoined, secret } = await this.directory.beat(this.hostId, this.address, this.ttlMs, this.candidateSecret);
-    if (secret !== this.secrets[0]) this.secrets = [secret, this.secrets[0]];
+    const shared = this.sharedSecrets;
+    if (shared && secret !== shared[0]) {
+      this.sharedSecrets = [secret, shared[0]];
+      this.keys.setSecrets(this.sharedSecrets);
+    }
     return rejoined;
   }
 

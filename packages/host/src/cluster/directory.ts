@@ -11,73 +11,23 @@ export interface ToolOwner {
 }
 
 /**
- * KEYS: the session's tools, tool ids and owners (see the session store), the
- * tool's global owner hash (host id -> ToolSpec bytes). ARGV: tool id or name,
- * host key prefix, this host's id. A session's own tool wins over a global one;
- * a live owner (heartbeat key present) over a dead one. Returns
- * {host id, address or "", spec} or nil.
+ * KEYS: the session's tools, tool ids and owners (see the session store). ARGV:
+ * tool id or name, this host's id. Returns {owner host id, spec} when the
+ * session has the tool and another host runs it, else nil.
  */
-/**
- * KEYS: this host's heartbeat key, the cluster secret. ARGV: address, TTL ms, a
- * secret to use if the cluster has none yet. Returns {1 if the heartbeat key
- * already existed, the cluster's secret}.
- */
-const BEAT = script(`
-local had = redis.call('EXISTS', KEYS[1])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('SET', KEYS[2], ARGV[3], 'NX')
-return {had, redis.call('GET', KEYS[2])}
+const SESSION_OWNER = script(`
+local name = ARGV[1]
+if redis.call('HEXISTS', KEYS[1], name) == 0 then name = redis.call('HGET', KEYS[2], ARGV[1]) end
+if not name then return nil end
+local owner = redis.call('HGET', KEYS[3], name)
+if not owner or owner == ARGV[2] then return nil end
+return {owner, redis.call('HGET', KEYS[1], name)}
 `);
 
-const LOOKUP = script(`
-local tool, hostPrefix, self = ARGV[1], ARGV[2], ARGV[3]
-local name = tool
-if redis.call('HEXISTS', KEYS[1], name) == 0 then name = redis.call('HGET', KEYS[2], tool) end
-if name then
-  local owner = redis.call('HGET', KEYS[3], name)
-  if owner and owner ~= self then
-    local address = redis.call('GET', hostPrefix .. owner) or ''
-    return {owner, address, redis.call('HGET', KEYS[1], name)}
-  end
-end
-local owners = redis.call('HGETALL', KEYS[4])
-local dead = nil
-for i = 1, #owners, 2 do
-  if owners[i] ~= self then
-    local address = redis.call('GET', hostPrefix .. owners[i])
-    if address then return {owners[i], address, owners[i + 1]} end
-    dead = dead or {owners[i], '', owners[i + 1]}
-  end
-end
-return dead
-`);
-
-/**
- * KEYS: the index of global tool names. ARGV: owner-hash prefix, host key
- * prefix, this host's id. For every global tool some other host serves:
- * {name, host id, address or "", spec}, a live owner preferred. Names nobody
- * serves any more leave the index.
- */
-const GLOBAL_TOOLS = script(`
-local ownPrefix, hostPrefix, self = ARGV[1], ARGV[2], ARGV[3]
-local out = {}
-for _, name in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local owners = redis.call('HGETALL', ownPrefix .. name)
-  if #owners == 0 then
-    redis.call('SREM', KEYS[1], name)
-  else
-    local pick = nil
-    for i = 1, #owners, 2 do
-      if owners[i] ~= self then
-        local address = redis.call('GET', hostPrefix .. owners[i])
-        if address then pick = {name, owners[i], address, owners[i + 1]}; break end
-        pick = pick or {name, owners[i], '', owners[i + 1]}
-      end
-    end
-    if pick then for _, v in ipairs(pick) do out[#out + 1] = v end end
-  end
-end
-return out
+/** KEYS: the cluster secret. ARGV: a secret to use if the cluster has none yet. Returns the cluster's secret. */
+const SHARED_SECRET = script(`
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
 `);
 
 /**
@@ -86,6 +36,13 @@ return out
  * stops beating) and which hosts serve which tools. Session tools record their
  * owner in the session itself (atomically with their registration, freed with
  * the session); global tools have one owner hash per tool name and id.
+ *
+ * Every script and command touches one key, or keys of one session (which
+ * share its hash tag), so the directory works on a single server and on Redis
+ * Cluster alike. Reads spanning several keys (an owner and its heartbeat, the
+ * owners of every global tool) are separate commands sent together: they are
+ * hints, checked again by the call itself (a forward to a host that died
+ * meanwhile fails with Unavailable, as it would a moment later anyway).
  */
 export class ClusterDirectory {
   constructor(
@@ -104,9 +61,11 @@ export class ClusterDirectory {
     ttlMs: number,
     candidate: string,
   ): Promise<{ rejoined: boolean; secret: string }> {
-    const keys = [this.keys.host(hostId), this.keys.clusterSecret];
-    const [had, secret] = (await this.redis.eval(BEAT, keys, [address, String(ttlMs), candidate])) as [number, Buffer];
-    return { rejoined: had === 0, secret: secret.toString("utf8") };
+    const [previous, secret] = (await Promise.all([
+      this.redis.command(["SET", this.keys.host(hostId), address, "PX", String(ttlMs), "GET"]),
+      this.redis.eval(SHARED_SECRET, [this.keys.clusterSecret], [candidate]),
+    ])) as [Buffer | null, Buffer];
+    return { rejoined: previous === null, secret: secret.toString("utf8") };
   }
 
   async leave(hostId: string): Promise<void> {
@@ -120,21 +79,25 @@ export class ClusterDirectory {
     await this.redis.command(["SADD", this.keys.globalTools, spec.name]);
   }
 
-  /** Every global tool other hosts serve, by name (a live owner preferred). */
+  /**
+   * Every global tool other hosts serve, by name (a live owner preferred).
+   * Names nobody serves any more leave the index.
+   */
   async globalTools(selfId: string): Promise<Map<string, ToolOwner>> {
-    const reply = (await this.redis.eval(
-      GLOBAL_TOOLS,
-      [this.keys.globalTools],
-      [this.keys.globalOwners(""), this.keys.host(""), selfId],
-    )) as Buffer[];
+    const names = ((await this.redis.command(["SMEMBERS", this.keys.globalTools])) as Buffer[]).map((n) =>
+      n.toString("utf8"),
+    );
+    const owners = await Promise.all(names.map((name) => this.ownersOf(name)));
+    const addresses = await this.addresses(owners.flatMap((of) => [...of.keys()]).filter((id) => id !== selfId));
     const tools = new Map<string, ToolOwner>();
-    for (let i = 0; i + 3 < reply.length; i += 4) {
-      tools.set((reply[i] as Buffer).toString("utf8"), {
-        hostId: (reply[i + 1] as Buffer).toString("utf8"),
-        address: (reply[i + 2] as Buffer).toString("utf8"),
-        spec: fromBinary(ToolSpecSchema, reply[i + 3] as Buffer),
-      });
-    }
+    const forgotten: Promise<void>[] = [];
+    names.forEach((name, i) => {
+      const of = owners[i] as Map<string, Buffer>;
+      if (of.size === 0) forgotten.push(this.forget(name));
+      const owner = pickOwner(of, addresses, selfId);
+      if (owner) tools.set(name, owner);
+    });
+    await Promise.all(forgotten);
     return tools;
   }
 
@@ -145,21 +108,76 @@ export class ClusterDirectory {
   /** The owner of a tool a session calls: the session's own tool first, then a global one. */
   async lookup(selfId: string, sessionId: string, toolId: string): Promise<ToolOwner | undefined> {
     const [, tools, ids, , , , , owners] = this.keys.session(sessionId);
-    const keys = [tools as string, ids as string, owners as string, this.keys.globalOwners(toolId)];
-    const reply = (await this.redis.eval(LOOKUP, keys, [toolId, this.keys.host(""), selfId])) as
-      | [Buffer, Buffer, Buffer]
-      | null;
-    if (!reply) return undefined;
-    const [hostId, address, spec] = reply;
-    return {
-      hostId: hostId.toString("utf8"),
-      address: address.toString("utf8"),
-      spec: fromBinary(ToolSpecSchema, spec),
-    };
+    // Both at once: the session's owner lives in the session's slot, the global owners in the tool's.
+    const [own, global] = await Promise.all([
+      this.redis.eval(SESSION_OWNER, [tools as string, ids as string, owners as string], [toolId, selfId]) as Promise<
+        [Buffer, Buffer] | null
+      >,
+      this.ownersOf(toolId),
+    ]);
+    if (own) {
+      // A session tool's owner is the only one that can run it, alive or not.
+      const hostId = own[0].toString("utf8");
+      const addresses = await this.addresses([hostId]);
+      return { hostId, address: addresses.get(hostId) ?? "", spec: fromBinary(ToolSpecSchema, own[1]) };
+    }
+    const others = [...global.keys()].filter((id) => id !== selfId);
+    return pickOwner(global, await this.addresses(others), selfId);
+  }
+
+  /** Hosts serving a global tool (by name or id): host id -> ToolSpec bytes. */
+  private async ownersOf(tool: string): Promise<Map<string, Buffer>> {
+    const flat = (await this.redis.command(["HGETALL", this.keys.globalOwners(tool)])) as Buffer[];
+    const owners = new Map<string, Buffer>();
+    for (let i = 0; i + 1 < flat.length; i += 2)
+      owners.set((flat[i] as Buffer).toString("utf8"), flat[i + 1] as Buffer);
+    return owners;
+  }
+
+  /** The address of each live host among hostIds (one heartbeat key each, read together). */
+  private async addresses(hostIds: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(hostIds)];
+    const replies = (await Promise.all(
+      unique.map((id) => this.redis.command(["GET", this.keys.host(id)])),
+    )) as (Buffer | null)[];
+    const live = new Map<string, string>();
+    unique.forEach((id, i) => {
+      const address = replies[i];
+      if (address) live.set(id, address.toString("utf8"));
+    });
+    return live;
+  }
+
+  /**
+   * Drops a name nobody serves from the index. Not one script (the index and the
+   * owner hash are in different slots): a host advertising the name meanwhile
+   * writes its owner before the name, so the owner read after the removal sees
+   * it, and the name goes back.
+   */
+  private async forget(name: string): Promise<void> {
+    await this.redis.command(["SREM", this.keys.globalTools, name]);
+    const owners = (await this.redis.command(["HLEN", this.keys.globalOwners(name)])) as number;
+    if (owners > 0) await this.redis.command(["SADD", this.keys.globalTools, name]);
   }
 
   private ownerKeys(spec: ToolSpec): string[] {
     const names = new Set([spec.name, spec.toolId].filter((n) => n !== ""));
     return [...names].map((name) => this.keys.globalOwners(name));
   }
+}
+
+/** Another host serving the tool, a live one (with its address) preferred; a dead one has address "". */
+function pickOwner(
+  owners: ReadonlyMap<string, Buffer>,
+  addresses: ReadonlyMap<string, string>,
+  selfId: string,
+): ToolOwner | undefined {
+  let dead: ToolOwner | undefined;
+  for (const [hostId, spec] of owners) {
+    if (hostId === selfId) continue;
+    const address = addresses.get(hostId);
+    if (address) return { hostId, address, spec: fromBinary(ToolSpecSchema, spec) };
+    dead ??= { hostId, address: "", spec: fromBinary(ToolSpecSchema, spec) };
+  }
+  return dead;
 }

@@ -5,7 +5,6 @@ import {
   type Client,
   type ClientReadableStream,
   type ClientUnaryCall,
-  credentials,
   Metadata,
   makeGenericClientConstructor,
   type ServiceError,
@@ -25,7 +24,9 @@ import {
 import { ToolFailure } from "../errors.js";
 import type { ToolCall, ToolContext, ToolExecutor } from "../registry/types.js";
 import type { ToolOwner } from "./directory.js";
+import type { ForwardedCall } from "./forwarded-mark.js";
 import { FORWARDED_BY_HEADER } from "./header.js";
+import type { PeerTransport } from "./peer-credentials.js";
 
 const BridgeClient = makeGenericClientConstructor(bridgeServiceDefinition, "BridgeService");
 
@@ -45,13 +46,12 @@ type StreamMethod = (
 export class PeerChannels {
   private readonly clients = new Map<string, Client>();
 
+  constructor(private readonly transport: PeerTransport) {}
+
   get(address: string): Client {
     let client = this.clients.get(address);
     if (!client) {
-      client = new BridgeClient(address, credentials.createInsecure(), {
-        "grpc.max_receive_message_length": -1,
-        "grpc.max_send_message_length": -1,
-      });
+      client = new BridgeClient(address, this.transport.credentials, this.transport.options);
       this.clients.set(address, client);
     }
     return client;
@@ -65,18 +65,19 @@ export class PeerChannels {
 
 /**
  * A tool another host serves, as a registry executor: calls go to that host
- * over gRPC with the same request_id and the time left, marked as forwarded so
- * the owner neither deduplicates nor rate-limits them again (this host did) and
- * never forwards them further. When the owner is gone the call fails with
- * Unavailable, as a call to a worker that died does.
+ * over gRPC with the same request_id and the time left, marked as forwarded (a
+ * mark signed for this call, carrying the caller's principal) so the owner
+ * neither deduplicates nor rate-limits them again (this host did), checks the
+ * session against the same caller, and never forwards them further. When the
+ * owner is gone the call fails with Unavailable, as a call to a worker that died does.
  */
 export class ForwardingExecutor implements ToolExecutor {
   readonly spec: ToolSpec;
 
   constructor(
     private readonly owner: ToolOwner,
-    /** The FORWARDED_BY_HEADER value of this host right now. */
-    private readonly mark: () => string,
+    /** The FORWARDED_BY_HEADER value for one call (signed by this host for the caller). */
+    private readonly mark: (call: ForwardedCall) => string,
     private readonly channels: PeerChannels,
   ) {
     this.spec = owner.spec;
@@ -99,8 +100,9 @@ export class ForwardingExecutor implements ToolExecutor {
     if (this.owner.address === "") return Promise.reject(this.ownerGone("it stopped sending heartbeats"));
     const client = this.channels.get(this.owner.address) as unknown as { ExecuteTool: UnaryMethod };
     const request = create(ExecuteToolRequestSchema, this.forwardedFields(call, ctx));
+    const metadata = this.metadata("ExecuteTool", ctx);
     return new Promise<Any>((resolve, reject) => {
-      const pending = client.ExecuteTool(request, this.metadata(), { deadline: ctx.deadline }, (error, response) => {
+      const pending = client.ExecuteTool(request, metadata, { deadline: ctx.deadline }, (error, response) => {
         ctx.signal.removeEventListener("abort", cancel);
         if (error) reject(this.failure(error));
         else if (response.success && response.result) resolve(response.result);
@@ -115,7 +117,7 @@ export class ForwardingExecutor implements ToolExecutor {
     if (this.owner.address === "") throw this.ownerGone("it stopped sending heartbeats");
     const client = this.channels.get(this.owner.address) as unknown as { StreamTool: StreamMethod };
     const request = create(StreamToolRequestSchema, this.forwardedFields(call, ctx));
-    const chunks = client.StreamTool(request, this.metadata(), { deadline: ctx.deadline });
+    const chunks = client.StreamTool(request, this.metadata("StreamTool", ctx), { deadline: ctx.deadline });
     const cancel = () => chunks.cancel();
     ctx.signal.addEventListener("abort", cancel, { once: true });
     let finished = false;
@@ -138,9 +140,10 @@ export class ForwardingExecutor implements ToolExecutor {
     }
   }
 
-  private metadata(): Metadata {
+  private metadata(method: string, ctx: ToolContext): Metadata {
     const metadata = new Metadata();
-    metadata.set(FORWARDED_BY_HEADER, this.mark());
+    const call = { method, sessionId: ctx.sessionId, toolId: this.spec.name, requestId: ctx.requestId };
+    metadata.set(FORWARDED_BY_HEADER, this.mark(call));
     return metadata;
   }
 
@@ -151,6 +154,14 @@ export class ForwardingExecutor implements ToolExecutor {
   /** A status from the owner: its ErrorInfo when it sent one, else what the transport says. */
   private failure(error: ServiceError): ToolBridgeError {
     const info = errorInfoFromMetadata(error.metadata);
+    if (info?.type === "Unauthenticated") {
+      // The caller authenticated here; the owner refused this host's mark: the hosts are configured differently.
+      return new ToolBridgeError(
+        "InternalError",
+        `host ${this.owner.hostId} refused a call this host forwarded (${info.message}): check that every host has the same cluster secret and auth settings`,
+        { details: { tool_name: this.spec.name, host_id: this.owner.hostId, reason: info.details.reason ?? "" } },
+      );
+    }
     if (info && isErrorType(info.type)) {
       return new ToolBridgeError(info.type, info.message, { details: { ...info.details, host_id: this.owner.hostId } });
     }

@@ -66,6 +66,14 @@ export interface AgentService {
   executeAgent(req: ExecuteAgentRequest, cc: CallContext): AsyncIterable<ExecuteAgentResponse>;
 }
 
+/**
+ * Admission of new sessions by who asks (packages/host/src/security: a cap per
+ * principal). `admit` throws to refuse, or holds a place the caller settles.
+ */
+export interface SessionAdmission {
+  admit(principal: string | undefined): { created(sessionId: string): void; failed(): void } | undefined;
+}
+
 export interface BridgeCoreOptions {
   store: SessionStore;
   registry: ToolRegistry;
@@ -75,6 +83,7 @@ export interface BridgeCoreOptions {
   agents?: AgentService;
   /** Connected worker processes, for HealthCheck. */
   workerCount?: () => number;
+  sessionAdmission?: SessionAdmission;
 }
 
 const CAPABILITIES = ["execute", "stream", "batch", "variables", "watch", "idempotency", "metrics"];
@@ -117,12 +126,20 @@ export class BridgeCore {
   async initializeSession(req: InitializeSessionRequest, cc: CallContext): Promise<InitializeSessionResponse> {
     this.checkServing();
     const id = req.sessionId || randomUUID();
-    const state = await this.options.store.createSession(id, {
-      metadata: req.metadata,
-      idleTtlMs: Number(req.config?.idleTtlMs ?? 0n),
-      owner: cc.principal ?? "",
-      ...(req.config ? { config: req.config } : {}),
-    });
+    const place = this.options.sessionAdmission?.admit(cc.principal);
+    let state: SessionState;
+    try {
+      state = await this.options.store.createSession(id, {
+        metadata: req.metadata,
+        idleTtlMs: Number(req.config?.idleTtlMs ?? 0n),
+        owner: cc.principal ?? "",
+        ...(req.config ? { config: req.config } : {}),
+      });
+    } catch (error) {
+      place?.failed();
+      throw error;
+    }
+    place?.created(id);
     const tools = this.options.registry.visibleSpecs(id);
     return create(InitializeSessionResponseSchema, {
       success: true,
@@ -183,9 +200,10 @@ export class BridgeCore {
 
   // ---- tools ----------------------------------------------------------------
 
-  async executeTool(req: ExecuteToolRequest, cc: CallContext): Promise<ExecuteToolResponse> {
-    const session = await this.options.store.touchSession(req.sessionId);
-    return this.options.runner.execute(session, req, cc);
+  /** Not an async function: the runner's promise is passed on as is, without another one wrapped around it. */
+  executeTool(req: ExecuteToolRequest, cc: CallContext): Promise<ExecuteToolResponse> {
+    const runner = this.options.runner;
+    return this.options.store.touchSession(req.sessionId).then((session) => runner.execute(session, req, cc));
   }
 
   async *streamTool(req: StreamToolRequest, cc: CallContext): AsyncGenerator<StreamToolResponse> {

@@ -1,4 +1,5 @@
 import { type ErrorType, ToolBridgeError } from "@toolbridge/protocol";
+import { type Deadline, DeadlineQueue } from "./deadline-queue.js";
 
 /** What the transport tells the service layer about one call. */
 export interface CallContext {
@@ -18,6 +19,9 @@ export interface CallContext {
    */
   onCancel?(listener: () => void): () => void;
 }
+
+/** Every call's timeout and client deadline, behind one timer. */
+const deadlines = new DeadlineQueue();
 
 /** Why a call was stopped before its tool finished. */
 export type StopReason = "timeout" | "deadline" | "cancelled" | "session" | "shutdown";
@@ -46,7 +50,7 @@ export class CallScope {
   held = 0;
   /** Ms the call waited for those slots. */
   queuedMs = 0;
-  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly timer: Deadline | undefined;
   private readonly unsubscribe: (() => void) | undefined;
   private rejectGuard: ((error: unknown) => void) | undefined;
 
@@ -64,7 +68,7 @@ export class CallScope {
     if (ms <= 0) {
       this.stop("deadline");
     } else if (ms < 2_147_483_647) {
-      this.timer = setTimeout(() => this.stop(byClient ? "deadline" : "timeout"), ms);
+      this.timer = deadlines.add(this.deadline, () => this.stop(byClient ? "deadline" : "timeout"));
     }
     if (cc.onCancel) {
       this.unsubscribe = cc.onCancel(this.onCancel);
@@ -96,18 +100,10 @@ export class CallScope {
       work.catch(() => {});
       return Promise.reject(this.stopError());
     }
+    // A stop after `work` settled rejects a settled promise, which does nothing; dispose() drops the reject.
     return new Promise<T>((resolve, reject) => {
       this.rejectGuard = reject;
-      work.then(
-        (value) => {
-          this.rejectGuard = undefined;
-          resolve(value);
-        },
-        (error) => {
-          this.rejectGuard = undefined;
-          reject(error);
-        },
-      );
+      work.then(resolve, reject);
     });
   }
 
@@ -125,8 +121,9 @@ export class CallScope {
   }
 
   dispose(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.timer !== undefined) deadlines.remove(this.timer);
     this.unsubscribe?.();
+    this.rejectGuard = undefined;
   }
 
   private readonly onCancel = () => this.stop("cancelled");

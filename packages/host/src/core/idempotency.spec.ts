@@ -1,5 +1,6 @@
 import { ToolBridgeError } from "@toolbridge/protocol";
 import { describe, expect, it } from "vitest";
+import { must, until } from "../testing/deferred.js";
 import { IdempotencyCache, keepAsIs, type OutcomeCodec } from "./idempotency.js";
 
 const limits = { windowMs: 1000, maxEntries: 3, maxBytes: 100 };
@@ -92,6 +93,63 @@ describe("IdempotencyCache", () => {
     await expect(cache.lookup("s1", "r2999", "tool")).resolves.toBe("again");
   });
 
+  it("once: repeats share the running attempt and its outcome; the tool runs once", async () => {
+    const cache = new IdempotencyCache<string>(limits, byLength);
+    let runs = 0;
+    let finish: (v: string) => void = () => {};
+    const run = () => {
+      runs++;
+      return new Promise<string>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const first = cache.once("s", "r", "tool", () => false, run);
+    const repeat = cache.once("s", "r", "tool", () => false, run);
+    finish("done");
+    expect(await Promise.all([first, repeat])).toEqual(["done", "done"]);
+    await expect(cache.once("s", "r", "tool", () => false, run)).resolves.toBe("done");
+    expect(runs).toBe(1);
+  });
+
+  it("once: when the first caller cancels, a waiting repeat takes over and the others share its outcome", async () => {
+    const cache = new IdempotencyCache<string>(limits, byLength);
+    const attempts: Array<{ resolve: (v: string) => void; reject: (e: unknown) => void }> = [];
+    const run = () => new Promise<string>((resolve, reject) => attempts.push({ resolve, reject }));
+    const first = cache.once("s", "r", "tool", () => true, run);
+    const waiters = [cache.once("s", "r", "tool", () => false, run), cache.once("s", "r", "tool", () => false, run)];
+    expect(attempts).toHaveLength(1);
+    const cancelled = new ToolBridgeError("Cancelled", "call cancelled");
+    must(attempts[0]).reject(cancelled);
+    await expect(first).rejects.toBe(cancelled);
+    await until(() => attempts.length === 2);
+    must(attempts[1]).resolve("second");
+    expect(await Promise.all(waiters)).toEqual(["second", "second"]);
+    expect(attempts).toHaveLength(2);
+  });
+
+  it("once: a waiter cancelled itself does not take over, it fails with the first attempt's error", async () => {
+    const cache = new IdempotencyCache<string>(limits, byLength);
+    let runs = 0;
+    const limited = new ToolBridgeError("RateLimitExceeded", "rate limited");
+    const failing = () => {
+      runs++;
+      return Promise.reject(limited);
+    };
+    const attempt = rejectLater<string>();
+    const first = cache.once(
+      "s",
+      "r",
+      "tool",
+      () => false,
+      () => attempt.promise,
+    );
+    const waiter = cache.once("s", "r", "tool", () => true, failing);
+    attempt.reject(limited);
+    await expect(first).rejects.toBe(limited);
+    await expect(waiter).rejects.toBe(limited);
+    expect(runs).toBe(0);
+  });
+
   it("drops a session's outcomes when it ends", () => {
     const cache = new IdempotencyCache<string>(limits, byLength);
     cache.remember("s", "r1", "tool", Promise.resolve("x"));
@@ -101,3 +159,12 @@ describe("IdempotencyCache", () => {
     expect(cache.lookup("t", "r1", "tool")).toBeDefined();
   });
 });
+
+/** A promise the test rejects by hand. */
+function rejectLater<T>(): { promise: Promise<T>; reject(error: unknown): void } {
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((_, r) => {
+    reject = r;
+  });
+  return { promise, reject };
+}

@@ -49,7 +49,7 @@ export class IdempotencyCache<T, R = T> {
   /** Per session, then per request_id: no combined key string to keep per outcome. */
   private readonly bySession = new Map<string, Map<string, Entry<T, R>>>();
   /** Every entry in insertion order, which is expiry order, so eviction starts at the front. */
-  private queue: Entry<T, R>[] = [];
+  private queue: (Entry<T, R> | undefined)[] = [];
   private head = 0;
   private count = 0;
   private bytes = 0;
@@ -76,6 +76,33 @@ export class IdempotencyCache<T, R = T> {
       });
     }
     return entry.outcome ?? Promise.resolve(this.codec.unpack(entry.record as R));
+  }
+
+  /**
+   * Runs `run` unless this request has an outcome or is running: then it shares
+   * that. When the attempt it shares fails (its caller cancelled, or it hit a
+   * limit: a failure is not an outcome and is forgotten), a waiter that is not
+   * cancelled itself takes over and runs, instead of failing with the first
+   * caller's error; the other waiters then share its attempt.
+   */
+  once(
+    sessionId: string,
+    requestId: string,
+    toolId: string,
+    cancelled: () => boolean,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    const prior = this.lookup(sessionId, requestId, toolId);
+    if (!prior) {
+      const outcome = run();
+      this.remember(sessionId, requestId, toolId, outcome);
+      return outcome;
+    }
+    // The entry's own rejection handler (registered first) has forgotten the failed attempt by the time this runs.
+    return prior.catch((error: unknown) => {
+      if (cancelled()) throw error;
+      return this.once(sessionId, requestId, toolId, cancelled, run);
+    });
   }
 
   remember(sessionId: string, requestId: string, toolId: string, outcome: Promise<T>): void {
@@ -134,7 +161,8 @@ export class IdempotencyCache<T, R = T> {
         if (!over && entry.expiresAt >= now) break;
         this.forget(entry);
       }
-      this.head++;
+      // Let go of the entry now: until the next compaction the slot would keep it (and its ids) alive.
+      queue[this.head++] = undefined;
     }
     // Drop the consumed front now and then, so the queue does not grow for ever.
     if (this.head > 1024 && this.head * 2 > queue.length) {

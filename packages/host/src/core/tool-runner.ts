@@ -27,6 +27,7 @@ import type { ToolRegistry } from "../registry/registry.js";
 import type { ToolCall, ToolExecutor } from "../registry/types.js";
 import type { SessionState, SessionStore } from "../store/types.js";
 import { type CallContext, CallScope } from "./call-scope.js";
+import { successResponse } from "./execute-response.js";
 import { IdempotencyCache } from "./idempotency.js";
 import { Semaphore, TokenBucket } from "./limits.js";
 import { type PackedResponse, PackedResponses } from "./packed-response.js";
@@ -55,8 +56,12 @@ export interface ToolRunnerOptions {
   sessionMaxConcurrentCalls: number;
   /** Calls waiting for a slot before ResourceExhausted (per tool or session limit). */
   maxQueuedCalls: number;
-  /** Finds a tool this host lacks (another host's, in a cluster); absent: ToolNotFound. */
-  resolveRemote?: (sessionId: string, toolId: string) => Promise<ToolExecutor | undefined>;
+  /** Finds a tool this host lacks (another host's, in a cluster), called on behalf of `principal`; absent: ToolNotFound. */
+  resolveRemote?: (
+    sessionId: string,
+    toolId: string,
+    principal: string | undefined,
+  ) => Promise<ToolExecutor | undefined>;
   /** Whether a forwarded-by mark comes from a host of this cluster (absent: no call is taken as forwarded). */
   verifyForwarded?: (forwardedBy: string) => boolean;
 }
@@ -113,22 +118,17 @@ export class ToolRunner {
     if (req.requestId === "") return this.run(session, req, randomUUID(), cc);
     // A call another host forwarded here was deduplicated there.
     if (this.forwarded(cc)) return this.run(session, req, req.requestId, cc);
-    const prior = this.idempotency.lookup(session.id, req.requestId, req.toolId);
-    if (prior) return prior;
     const shared = this.options.store.requests;
+    const cancelled = () => cc.signal.aborted;
     const run = () => this.run(session, req, req.requestId, cc);
-    const outcome = shared
-      ? shared.once(
-          session.id,
-          req.requestId,
-          req.toolId,
-          this.options.idempotencyWindowMs,
-          () => cc.signal.aborted,
-          run,
-        )
-      : run();
-    this.idempotency.remember(session.id, req.requestId, req.toolId, outcome);
-    return outcome;
+    const window = this.options.idempotencyWindowMs;
+    return this.idempotency.once(
+      session.id,
+      req.requestId,
+      req.toolId,
+      cancelled,
+      shared ? () => shared.once(session.id, req.requestId, req.toolId, window, cancelled, run) : run,
+    );
   }
 
   private async run(session: SessionState, req: CallRequest, requestId: string, cc: CallContext) {
@@ -139,7 +139,8 @@ export class ToolRunner {
     const name = executor.spec.name;
     const runtime = this.runtimeOf(session);
     const tool = this.toolRuntimeOf(executor);
-    await this.checkRate(runtime, tool, session.id, name, requestId, cc);
+    const rated = this.checkRate(runtime, tool, session.id, name, requestId, cc);
+    if (rated) await rated;
     const scope = this.open(runtime, cc, this.timeoutOf(req, runtime, executor), name, requestId, false);
     let errorType = "";
     let start = 0;
@@ -155,17 +156,7 @@ export class ToolRunner {
         errorType = "MessageTooLarge";
         throw this.tooLarge(`result of ${name}`, size, session.id, requestId);
       }
-      return create(ExecuteToolResponseSchema, {
-        success: true,
-        result: value,
-        requestId,
-        metrics: create(ExecutionMetricsSchema, {
-          durationMs,
-          queuedMs: scope.queuedMs,
-          resultBytes: BigInt(size),
-          attempts: 1,
-        }),
-      });
+      return successResponse(value, requestId, durationMs, scope.queuedMs, size, 1);
     } catch (error) {
       if (errorType === "MessageTooLarge") throw error;
       const durationMs = start === 0 ? 0 : performance.now() - start;
@@ -225,11 +216,13 @@ export class ToolRunner {
         }
         totalBytes += size;
         this.options.metrics.streamSent(size);
-        yield create(StreamToolResponseSchema, {
+        // A message literal: create() would walk the schema once per 64 KB chunk.
+        yield {
+          $typeName: "toolbridge.v1.StreamToolResponse",
           streamId,
           sequence: sequence++,
           content: { case: "data", value: next.value },
-        });
+        };
       }
       finished = true;
       yield create(StreamToolResponseSchema, {
@@ -382,25 +375,26 @@ export class ToolRunner {
     return this.active.size;
   }
 
-  /** Limits are charged where a call arrives: a forwarded call was charged on the host that forwarded it. */
-  private async checkRate(
+  /**
+   * Limits are charged where a call arrives: a forwarded call was charged on the host that forwarded it.
+   * Local buckets answer at once (undefined, or a throw); only a store's shared buckets return a promise,
+   * so the common call does not pay for an await.
+   */
+  private checkRate(
     runtime: SessionRuntime,
     tool: ToolRuntime,
     sessionId: string,
     name: string,
     requestId: string,
     cc: CallContext,
-  ): Promise<void> {
-    if (this.forwarded(cc)) return;
+  ): Promise<void> | undefined {
+    if (this.forwarded(cc)) return undefined;
     const shared = this.options.store.rateLimits;
-    if (!shared) return checkRate(runtime, tool, sessionId, name, requestId);
-    // Buckets shared by every host using the store: the local ones only say which limits apply.
-    const session = runtime.bucket;
-    const wait = session ? await shared.take(`s:${sessionId}`, session.perMinute, session.capacity) : 0;
-    if (wait > 0) throw rateLimited(`session ${sessionId}`, wait, sessionId, name, requestId);
-    const own = tool.bucket;
-    const toolWait = own ? await shared.take(`t:${name}`, own.perMinute, own.capacity) : 0;
-    if (toolWait > 0) throw rateLimited(`tool ${name}`, toolWait, sessionId, name, requestId);
+    if (!shared) {
+      checkRate(runtime, tool, sessionId, name, requestId);
+      return undefined;
+    }
+    return checkSharedRate(shared, runtime, tool, sessionId, name, requestId);
   }
 
   /** A call another host of the cluster forwarded here; a forged mark is refused rather than trusted. */
@@ -417,7 +411,7 @@ export class ToolRunner {
     cc: CallContext,
   ): Promise<ToolExecutor | undefined> | undefined {
     if (this.forwarded(cc) || !this.options.resolveRemote) return undefined;
-    return this.options.resolveRemote(sessionId, toolId);
+    return this.options.resolveRemote(sessionId, toolId, cc.principal);
   }
 
   private checkAccepting(): void {
@@ -579,6 +573,23 @@ async function acquire(scope: CallScope, tool: ToolRuntime, runtime: SessionRunt
     throw error;
   }
   scope.queuedMs = performance.now() - queuedAt;
+}
+
+/** Buckets shared by every host using the store: the local ones only say which limits apply. */
+async function checkSharedRate(
+  shared: NonNullable<SessionStore["rateLimits"]>,
+  runtime: SessionRuntime,
+  tool: ToolRuntime,
+  sessionId: string,
+  name: string,
+  requestId: string,
+): Promise<void> {
+  const session = runtime.bucket;
+  const wait = session ? await shared.take(`s:${sessionId}`, session.perMinute, session.capacity) : 0;
+  if (wait > 0) throw rateLimited(`session ${sessionId}`, wait, sessionId, name, requestId);
+  const own = tool.bucket;
+  const toolWait = own ? await shared.take(`t:${name}`, own.perMinute, own.capacity) : 0;
+  if (toolWait > 0) throw rateLimited(`tool ${name}`, toolWait, sessionId, name, requestId);
 }
 
 function checkRate(runtime: SessionRuntime, tool: ToolRuntime, sessionId: string, name: string, requestId: string) {

@@ -15,6 +15,7 @@ import {
   problemFromError,
   retryAfterSeconds,
 } from "./problem.js";
+import { requestLimitedCore } from "./request-limited-core.js";
 import type { GatewayDeps, GatewayRoute } from "./route.js";
 import { opsRoutes } from "./routes/ops.js";
 import { sessionRoutes } from "./routes/sessions.js";
@@ -42,7 +43,7 @@ export interface GatewayOptions {
 
 export interface Gateway {
   readonly port: number;
-  /** "http://host:port" */
+  /** "http://host:port", or "https://host:port" when the gateway serves TLS. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -92,7 +93,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   if (options.guard) installHttpGuard(app as unknown as FastifyInstance, options.guard);
   const deps: GatewayDeps = {
-    core: options.core,
+    core: requestLimitedCore(options.core),
     metrics: options.metrics,
     version: options.version,
   };
@@ -104,7 +105,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const port = (app.server.address() as AddressInfo).port;
   return {
     port,
-    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    url: `${options.https ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`,
     close: () => app.close(),
   };
 }

@@ -1,12 +1,21 @@
 import {
   type handleBidiStreamingCall,
+  type MethodDefinition,
   type ServerUnaryCall,
   type ServerWritableStream,
+  type ServiceDefinition,
   type sendUnaryData,
   status,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { FORWARDED_BY_HEADER } from "../cluster/header.js";
+import {
+  bridgeServiceDefinition,
+  type ExecuteToolRequest,
+  readExecuteToolRequest,
+  ToolBridgeError,
+} from "@toolbridge/protocol";
+import { type ForwardedVerifier, forwardedByOf } from "../cluster/forwarded-call.js";
+import type { ForwardedBy } from "../cluster/forwarded-mark.js";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { CallContext } from "../core/call-scope.js";
 import { hostError } from "../errors.js";
@@ -20,9 +29,25 @@ export interface GrpcAdapterOptions {
   guard?: RequestGuard;
   /** Handler of ConnectWorker, once workers are supported. */
   connectWorker?: handleBidiStreamingCall<unknown, unknown>;
+  /** Checks calls other hosts of the cluster forwarded here; absent: every call marked as forwarded is refused. */
+  verifyForwarded?: ForwardedVerifier;
 }
 
 type Surface = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
+
+/**
+ * BridgeService as this host serves it: ExecuteTool requests, one per tool call,
+ * are read by protocol's hand-written reader (field for field what fromBinary
+ * reads, and fromBinary itself for anything unusual); every other method keeps
+ * protobuf-es' reflective codecs.
+ */
+export const hostServiceDefinition: ServiceDefinition = {
+  ...bridgeServiceDefinition,
+  ExecuteTool: {
+    ...(bridgeServiceDefinition.ExecuteTool as MethodDefinition<ExecuteToolRequest, unknown>),
+    requestDeserialize: readExecuteToolRequest,
+  },
+};
 
 /**
  * grpc-js side of BridgeService: turns each call into (request, CallContext),
@@ -80,19 +105,25 @@ export class GrpcAdapter {
         callback(toGrpcStatus(refused, debug));
         return;
       }
+      const forwarded = this.forwardedBy(call);
+      if (forwarded instanceof Error) {
+        callback(toGrpcStatus(forwarded, debug));
+        return;
+      }
       if (this.options.guard) {
         guardedUnary(
           this.options.guard,
           call,
-          (p) => run(request, new GrpcCallContext(call, undefined, p)),
+          (p) => run(request, new GrpcCallContext(call, undefined, p, forwarded?.hostId)),
           callback,
           debug,
+          forwarded,
         );
         return;
       }
       let result: Promise<Res>;
       try {
-        result = run(request, new GrpcCallContext(call, undefined));
+        result = run(request, new GrpcCallContext(call, undefined, undefined, forwarded?.hostId));
       } catch (error) {
         callback(toGrpcStatus(error, debug));
         return;
@@ -116,14 +147,42 @@ export class GrpcAdapter {
         call.emit("error", toGrpcStatus(refused, this.options.debug));
         return;
       }
+      const forwarded = this.forwardedBy(call);
+      if (forwarded instanceof Error) {
+        call.emit("error", toGrpcStatus(forwarded, this.options.debug));
+        return;
+      }
       const controller = new AbortController();
       this.openStreams.add(controller);
       const guard = this.options.guard;
       const start = guard
-        ? () => guardedOpen(guard, call, (principal) => open(request, new GrpcCallContext(call, controller, principal)))
-        : () => open(request, new GrpcCallContext(call, controller));
+        ? () =>
+            guardedOpen(
+              guard,
+              call,
+              (principal) => open(request, new GrpcCallContext(call, controller, principal, forwarded?.hostId)),
+              forwarded,
+            )
+        : () => open(request, new GrpcCallContext(call, controller, undefined, forwarded?.hostId));
       void this.pump(call, start, controller.signal).finally(() => this.openStreams.delete(controller));
     };
+  }
+
+  /**
+   * Who forwarded a call marked as forwarded by another host (undefined: not
+   * marked), or the error to refuse it with when its mark does not verify
+   * (audited as a failed authentication).
+   */
+  private forwardedBy(call: Surface): ForwardedBy | undefined | Error {
+    try {
+      return forwardedByOf(call, this.options.verifyForwarded);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof ToolBridgeError && error.code === "Unauthenticated") {
+        this.options.guard?.forwardRefused(methodName(call.getPath()), reason, "grpc");
+      }
+      return error instanceof Error ? error : new Error(reason);
+    }
   }
 
   private async pump<Res>(
@@ -164,17 +223,16 @@ export class GrpcAdapter {
  */
 class GrpcCallContext implements CallContext {
   readonly deadlineMs: number;
-  readonly forwardedBy: string | undefined;
 
   constructor(
     private readonly call: Surface,
     private controller: AbortController | undefined,
     readonly principal?: string,
+    /** The host that forwarded this call, once its mark is verified. */
+    readonly forwardedBy?: string,
   ) {
     const deadline = call.getDeadline();
     this.deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-    const forwardedBy = call.metadata.get(FORWARDED_BY_HEADER)[0];
-    this.forwardedBy = typeof forwardedBy === "string" ? forwardedBy : undefined;
     if (controller) this.linkController(controller);
   }
 
@@ -199,7 +257,8 @@ class GrpcCallContext implements CallContext {
     if (!listeners) {
       const set = new Set<() => void>();
       this.cancelListeners = listeners = set;
-      this.call.once("cancelled", () => {
+      // `on`, not `once`: grpc-js emits "cancelled" at most once per call, and once() wraps the listener in two more objects.
+      this.call.on("cancelled", () => {
         for (const notify of set) notify();
       });
     }

@@ -1,6 +1,14 @@
+import { createRequire } from "node:module";
 import { create } from "@bufbuild/protobuf";
 import { HistogramBucketSchema, type ToolMetrics, ToolMetricsSchema } from "@toolbridge/protocol";
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type * as PromClient from "prom-client";
+import type { Histogram, Registry } from "prom-client";
+
+/** prom-client's exports, as handed to code that registers metrics of its own. */
+export type PromClientModule = typeof PromClient;
+
+/** Registers metrics in the host's Prometheus registry, with the prom-client it was built with. */
+export type PrometheusRegistration = (prom: PromClientModule, registry: Registry) => void;
 
 /** Upper bounds (ms) of the latency histogram buckets. */
 const BUCKETS_MS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000];
@@ -15,72 +23,47 @@ class ToolStats {
   readonly buckets = new Float64Array(BUCKETS_MS.length + 1);
   readonly recent = new Float64Array(RESERVOIR);
   recentCount = 0;
-  readonly promDuration: Histogram.Internal<"tool">;
 
-  constructor(tool: string, duration: Histogram<"tool">) {
-    this.promDuration = duration.labels(tool);
-  }
+  constructor(readonly promDuration: Histogram.Internal<"tool">) {}
+}
+
+interface Prometheus {
+  readonly prom: PromClientModule;
+  readonly registry: Registry;
+  readonly duration: Histogram<"tool">;
 }
 
 /**
  * Call statistics: kept in plain arrays for GetMetrics (counts, errors by type,
  * percentiles over the latest calls, cumulative histogram) and mirrored into a
  * prom-client registry for Prometheus scraping.
+ *
+ * prom-client (with @opentelemetry/api, ~80 modules and ~30 ms to load) is loaded
+ * on the first metric use or scrape, not when the host starts: until then every
+ * figure lives in the plain counters, so nothing is lost, and the registry reads
+ * them when it is built.
  */
 export class HostMetrics {
-  readonly registry = new Registry();
   private readonly tools = new Map<string, ToolStats>();
-  private readonly duration: Histogram<"tool">;
-  private readonly streamBytes: Counter;
   private inFlightCount = 0;
   private streamBytesTotal = 0;
+  private prometheus: Prometheus | undefined;
+  private readonly registrations: PrometheusRegistration[] = [];
 
-  constructor(sessionCount: () => Promise<number> | number) {
-    const tools = this.tools;
-    // Call counts and in-flight are copied from the plain counters when scraped:
-    // prom-client hashes and validates labels on every inc, which a per-call path cannot afford.
-    new Counter({
-      name: "toolbridge_tool_calls_total",
-      help: "Tool calls by tool and outcome (ok or the error type)",
-      labelNames: ["tool", "status"] as const,
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        for (const [tool, stats] of tools) {
-          if (stats.successes > 0) this.inc({ tool, status: "ok" }, stats.successes);
-          for (const [status, n] of stats.errors) this.inc({ tool, status }, n);
-        }
-      },
-    });
-    this.duration = new Histogram({
-      name: "toolbridge_tool_duration_seconds",
-      help: "Tool call latency",
-      labelNames: ["tool"] as const,
-      buckets: BUCKETS_MS.map((ms) => ms / 1000),
-      registers: [this.registry],
-    });
-    const inFlight = () => this.inFlightCount;
-    new Gauge({
-      name: "toolbridge_in_flight_calls",
-      help: "Tool calls running now",
-      registers: [this.registry],
-      collect() {
-        this.set(inFlight());
-      },
-    });
-    this.streamBytes = new Counter({
-      name: "toolbridge_stream_bytes_sent_total",
-      help: "Bytes of stream chunk data sent",
-      registers: [this.registry],
-    });
-    new Gauge({
-      name: "toolbridge_sessions",
-      help: "Live sessions",
-      registers: [this.registry],
-      async collect() {
-        this.set(await sessionCount());
-      },
-    });
+  constructor(private readonly sessionCount: () => Promise<number> | number) {}
+
+  /** The prom-client registry (created, and prom-client loaded, on first access). */
+  get registry(): Registry {
+    return this.prometheusState().registry;
+  }
+
+  /**
+   * Adds another component's metrics to the registry: at once when it exists,
+   * otherwise when it is created, so the component does not load prom-client at startup.
+   */
+  onPrometheus(register: PrometheusRegistration): void {
+    if (this.prometheus) register(this.prometheus.prom, this.prometheus.registry);
+    else this.registrations.push(register);
   }
 
   callStarted(): void {
@@ -92,7 +75,7 @@ export class HostMetrics {
     this.inFlightCount--;
     let stats = this.tools.get(tool);
     if (!stats) {
-      stats = new ToolStats(tool, this.duration);
+      stats = new ToolStats(this.prometheusState().duration.labels(tool));
       this.tools.set(tool, stats);
     }
     stats.calls++;
@@ -112,7 +95,6 @@ export class HostMetrics {
 
   streamSent(bytes: number): void {
     this.streamBytesTotal += bytes;
-    this.streamBytes.inc(bytes);
   }
 
   get inFlight(): number {
@@ -153,6 +135,73 @@ export class HostMetrics {
   /** Prometheus text exposition of every metric. */
   metricsText(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  private prometheusState(): Prometheus {
+    if (this.prometheus) return this.prometheus;
+    // require(): the first use is synchronous (a call finishing, a registry read).
+    const prom = createRequire(import.meta.url)("prom-client") as PromClientModule;
+    const registry = new prom.Registry();
+    const duration = this.registerHostMetrics(prom, registry);
+    this.prometheus = { prom, registry, duration };
+    for (const register of this.registrations.splice(0)) register(prom, registry);
+    return this.prometheus;
+  }
+
+  /** The host's metric families; all but the latency histogram are read from the plain counters when scraped. */
+  private registerHostMetrics(prom: PromClientModule, registry: Registry): Histogram<"tool"> {
+    const tools = this.tools;
+    const sessionCount = this.sessionCount;
+    const inFlight = () => this.inFlightCount;
+    const streamBytes = () => this.streamBytesTotal;
+    // Copied from the plain counters when scraped: prom-client hashes and validates
+    // labels on every inc, which a per-call path cannot afford.
+    new prom.Counter({
+      name: "toolbridge_tool_calls_total",
+      help: "Tool calls by tool and outcome (ok or the error type)",
+      labelNames: ["tool", "status"] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [tool, stats] of tools) {
+          if (stats.successes > 0) this.inc({ tool, status: "ok" }, stats.successes);
+          for (const [status, n] of stats.errors) this.inc({ tool, status }, n);
+        }
+      },
+    });
+    const duration = new prom.Histogram({
+      name: "toolbridge_tool_duration_seconds",
+      help: "Tool call latency",
+      labelNames: ["tool"] as const,
+      buckets: BUCKETS_MS.map((ms) => ms / 1000),
+      registers: [registry],
+    });
+    new prom.Gauge({
+      name: "toolbridge_in_flight_calls",
+      help: "Tool calls running now",
+      registers: [registry],
+      collect() {
+        this.set(inFlight());
+      },
+    });
+    new prom.Counter({
+      name: "toolbridge_stream_bytes_sent_total",
+      help: "Bytes of stream chunk data sent",
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(streamBytes());
+      },
+    });
+    new prom.Gauge({
+      name: "toolbridge_sessions",
+      help: "Live sessions",
+      registers: [registry],
+      async collect() {
+        this.set(await sessionCount());
+      },
+    });
+    return duration;
   }
 }
 

@@ -29,11 +29,11 @@ export function bearerTokens(tokens: Readonly<Record<string, string>>): Authenti
   });
   return {
     authenticate(credentials) {
-      const header = credentials.header("authorization");
-      if (header === undefined) throw unauthenticated("missing credentials: send authorization: Bearer <token>");
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!match?.[1]) throw unauthenticated("malformed authorization header: expected Bearer <token>");
-      const presented = digest(match[1]);
+      if (credentials.header("authorization") === undefined)
+        throw unauthenticated("missing credentials: send authorization: Bearer <token>");
+      const token = presentedBearer(credentials);
+      if (token === undefined) throw unauthenticated("malformed authorization header: expected Bearer <token>");
+      const presented = digest(token);
       let principal: string | undefined;
       // Every entry is compared (no early exit), so the time taken does not depend on which one matched.
       for (const entry of table) if (timingSafeEqual(entry.digest, presented)) principal = entry.principal;
@@ -41,6 +41,12 @@ export function bearerTokens(tokens: Readonly<Record<string, string>>): Authenti
       return principal;
     },
   };
+}
+
+/** The token of an `authorization: Bearer <token>` header, if the request sent a well-formed one. */
+export function presentedBearer(credentials: RequestCredentials): string | undefined {
+  const header = credentials.header("authorization");
+  return header === undefined ? undefined : /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
 /** The verified client certificate's common name is the principal (mTLS only). */

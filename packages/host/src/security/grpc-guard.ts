@@ -1,5 +1,6 @@
 import type { ServerUnaryCall, ServerWritableStream, sendUnaryData } from "@grpc/grpc-js";
 import type { ToolBridgeError } from "@toolbridge/protocol";
+import type { ForwardedBy } from "../cluster/forwarded-mark.js";
 import { OversizedRequest, UndecodableRequest } from "../grpc/message-limit.js";
 import { toGrpcStatus } from "../grpc/status.js";
 import { grpcCredentials } from "./credentials.js";
@@ -18,10 +19,16 @@ export function refusedRequest(request: unknown): ToolBridgeError | undefined {
 
 type GuardedCall = ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>;
 
-/** Authenticates a gRPC call and checks the session it names; resolves to the principal. */
-export function admitted(guard: RequestGuard, call: GuardedCall): Promise<string | undefined> {
+/**
+ * Authenticates a gRPC call and checks the session it names; resolves to the
+ * principal. A call another host forwarded (its mark verified) is the caller
+ * that host authenticated, and passes the same session check here.
+ */
+export function admitted(guard: RequestGuard, call: GuardedCall, forwarded?: ForwardedBy): Promise<string | undefined> {
   const method = methodName(call.getPath());
-  return guard.admit(method, sessionOf(method, call.request), grpcCredentials(call.metadata, grpcPeerCommonName(call)));
+  const sessionId = sessionOf(method, call.request);
+  if (forwarded) return guard.admitForwarded(method, sessionId, forwarded.principal, "grpc");
+  return guard.admit(method, sessionId, grpcCredentials(call.metadata, grpcPeerCommonName(call)));
 }
 
 /** Opens a server stream through the guard; a refusal (auth, access, a limit such as watchers) is audited. */
@@ -29,10 +36,11 @@ export async function guardedOpen<T>(
   guard: RequestGuard,
   call: ServerWritableStream<unknown, unknown>,
   open: (principal: string | undefined) => T | Promise<T>,
+  forwarded?: ForwardedBy,
 ): Promise<T> {
   let principal: string | undefined;
   try {
-    principal = await admitted(guard, call);
+    principal = await admitted(guard, call, forwarded);
     return await open(principal);
   } catch (error) {
     guard.settled(methodName(call.getPath()), principal, "grpc", { error });
@@ -47,10 +55,11 @@ export function guardedUnary<Res>(
   run: (principal: string | undefined) => Promise<Res>,
   callback: sendUnaryData<Res>,
   debug: boolean,
+  forwarded?: ForwardedBy,
 ): void {
   const method = methodName(call.getPath());
   let principal: string | undefined;
-  admitted(guard, call)
+  admitted(guard, call, forwarded)
     .then((admittedAs) => {
       principal = admittedAs;
       return run(admittedAs);

@@ -4,10 +4,11 @@ import { toGrpcStatus } from "../grpc/status.js";
 import type { ToolRegistry } from "../registry/registry.js";
 import type { SessionStore } from "../store/types.js";
 import { AuditLog, type AuditOptions } from "./audit-log.js";
-import { type Authenticator, anyOf, bearerTokens, clientCertificates } from "./authenticator.js";
+import { type Authenticator, anyOf, bearerTokens, clientCertificates, presentedBearer } from "./authenticator.js";
 import { grpcCredentials } from "./credentials.js";
 import { RequestGuard } from "./request-guard.js";
 import { SessionAccess } from "./session-access.js";
+import { DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, PrincipalSessionQuota } from "./session-quota.js";
 import { grpcPeerCommonName, grpcServerCredentials, type HostTlsOptions, httpsServerOptions } from "./tls.js";
 
 export interface HostAuthOptions {
@@ -19,6 +20,8 @@ export interface HostAuthOptions {
   authenticator?: Authenticator;
   /** Principals that may use every session. */
   admins?: readonly string[];
+  /** Live sessions one principal may hold on this host (1,000; 0 = no limit). */
+  maxSessionsPerPrincipal?: number;
 }
 
 /** The security part of HostOptions. */
@@ -35,8 +38,22 @@ export interface HostSecurity {
   /** Present when auth or audit is configured; transports call it for every request. */
   readonly guard: RequestGuard | undefined;
   readonly audit: AuditLog | undefined;
-  /** ConnectWorker behind authentication (workers are callers too). */
-  guardWorkers(handler: handleBidiStreamingCall<unknown, unknown>): handleBidiStreamingCall<unknown, unknown>;
+  /** With auth: the cap on sessions per principal, for BridgeCore. */
+  readonly sessionQuota: PrincipalSessionQuota | undefined;
+  /**
+   * ConnectWorker behind authentication (workers are callers too). A worker the
+   * host started itself presents its one-time supervisor token instead
+   * (`isSupervisedToken`); it is part of the host and needs no principal.
+   */
+  guardWorkers(
+    handler: handleBidiStreamingCall<unknown, unknown>,
+    isSupervisedToken?: (token: string) => boolean,
+  ): handleBidiStreamingCall<unknown, unknown>;
+  /**
+   * A worker registering tools into a session: its principal must be allowed to
+   * reach that session, as for any client (PermissionDenied, audited).
+   */
+  authorizeWorkerSession(call: object, sessionId: string): Promise<void>;
   close(): void;
 }
 
@@ -48,6 +65,11 @@ export function createHostSecurity(
   const audit = options.audit ? AuditLog.create(options.audit) : undefined;
   audit?.watch(deps.store, deps.registry);
   const access = authenticator ? new SessionAccess(deps.store, new Set(options.auth?.admins ?? [])) : undefined;
+  const sessionQuota = authenticator
+    ? new PrincipalSessionQuota(options.auth?.maxSessionsPerPrincipal ?? DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, deps.store)
+    : undefined;
+  // The principal each admitted ConnectWorker stream authenticated as.
+  const workerPrincipals = new WeakMap<object, string>();
   const guard =
     authenticator || audit
       ? new RequestGuard({
@@ -61,16 +83,31 @@ export function createHostSecurity(
     https: options.tls ? httpsServerOptions(options.tls) : undefined,
     guard,
     audit,
-    guardWorkers(handler) {
+    sessionQuota,
+    guardWorkers(handler, isSupervisedToken) {
       if (!guard) return handler;
       return (call) => {
-        guard.admit("ConnectWorker", undefined, grpcCredentials(call.metadata, grpcPeerCommonName(call))).then(
-          () => handler(call),
+        const credentials = grpcCredentials(call.metadata, grpcPeerCommonName(call));
+        const token = presentedBearer(credentials);
+        if (token !== undefined && isSupervisedToken?.(token)) {
+          handler(call);
+          return;
+        }
+        guard.admit("ConnectWorker", undefined, credentials).then(
+          (principal) => {
+            if (principal !== undefined) workerPrincipals.set(call, principal);
+            handler(call);
+          },
           (error: unknown) => call.emit("error", toGrpcStatus(error, deps.debug)),
         );
       };
     },
-    close: () => audit?.close(),
+    authorizeWorkerSession: async (call, sessionId) =>
+      guard?.authorize("RegisterWorkerTools", workerPrincipals.get(call), sessionId, "grpc"),
+    close: () => {
+      sessionQuota?.close();
+      audit?.close();
+    },
   };
 }
 

@@ -9,4 +9,5 @@ export {
 } from "./host-security.js";
 export { methodName, RequestGuard, sessionOf } from "./request-guard.js";
 export { GRANTS_METADATA_KEY, grantsOf, SessionAccess } from "./session-access.js";
+export { DEFAULT_MAX_SESSIONS_PER_PRINCIPAL, PrincipalSessionQuota } from "./session-quota.js";
 export { grpcPeerCommonName, type HostTlsOptions, httpPeerCommonName } from "./tls.js";

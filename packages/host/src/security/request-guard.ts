@@ -50,6 +50,33 @@ export class RequestGuard {
     }
   }
 
+  /**
+   * A call another host of the cluster forwarded, its mark verified: `principal`
+   * is the caller that host authenticated. Unauthenticated (audited) when this
+   * host needs a principal and the mark carries none; then the same session
+   * check as a direct call.
+   */
+  async admitForwarded(
+    method: string,
+    sessionId: string | undefined,
+    principal: string | undefined,
+    transport: string,
+  ): Promise<string | undefined> {
+    if (!this.options.authenticator) return undefined;
+    if (principal === undefined) {
+      const reason = "forwarded call carries no caller principal (the forwarding host has no auth)";
+      this.options.audit?.authFailed(transport, method, reason);
+      throw new ToolBridgeError("Unauthenticated", reason);
+    }
+    await this.authorize(method, principal, sessionId, transport);
+    return principal;
+  }
+
+  /** A call marked as forwarded whose mark did not verify: audited as a failed authentication. */
+  forwardRefused(method: string, reason: string, transport: string): void {
+    this.options.audit?.authFailed(transport, method, `forwarded-call mark refused: ${reason}`);
+  }
+
   /** PermissionDenied (audited) unless the principal may use the session. */
   async authorize(
     method: string,

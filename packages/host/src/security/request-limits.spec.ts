@@ -26,6 +26,19 @@ describe("request field limits", () => {
     ).toBe("config.idle_ttl_ms");
     expect(requestLimitViolation({ items: [{ toolId: "ok" }, { toolId: long }] })?.details.field).toBe("items[1]");
   });
+
+  it("bounds what an agent definition keeps for the session's life", () => {
+    const text = (n: number) => "x".repeat(n);
+    expect(requestLimitViolation({ signature: text(4097) })?.details).toEqual({ field: "signature", limit: "4096" });
+    expect(requestLimitViolation({ instructions: text(65_537) })?.details.field).toBe("instructions");
+    expect(requestLimitViolation({ toolNames: Array.from({ length: 1001 }, () => "t") })?.details.field).toBe(
+      "toolNames",
+    );
+    expect(requestLimitViolation({ llm: { model: text(257) } })?.details.field).toBe("llm.model");
+    expect(
+      requestLimitViolation({ signature: "question -> answer", instructions: text(65_536), toolNames: ["a"] }),
+    ).toBeUndefined();
+  });
 });
 
 describe("over gRPC", () => {

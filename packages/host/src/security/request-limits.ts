@@ -21,7 +21,20 @@ export const REQUEST_LIMITS = {
   maxDescriptionChars: 4096,
   /** SessionConfig.idle_ttl_ms: a client cannot make its session outlive a day of silence. */
   maxIdleTtlMs: 24 * 60 * 60 * 1000,
+  /** An agent's signature ("question -> answer"), kept with the agent for the session's life. */
+  maxSignatureChars: 4096,
+  /** An agent's instructions (its prompt), likewise kept. */
+  maxInstructionsChars: 65_536,
+  /** Tools one agent may be limited to (tool_names). */
+  maxAgentTools: 1000,
 } as const;
+
+/** Free text and its length limit. */
+const TEXT_FIELDS: readonly [string, number][] = [
+  ["description", REQUEST_LIMITS.maxDescriptionChars],
+  ["signature", REQUEST_LIMITS.maxSignatureChars],
+  ["instructions", REQUEST_LIMITS.maxInstructionsChars],
+];
 
 const ID_FIELDS = [
   "sessionId",
@@ -36,6 +49,12 @@ const ID_FIELDS = [
   "createdBy",
 ];
 const MAP_FIELDS = ["metadata", "context"];
+/** Lists of short strings (each at most maxIdChars) and how many entries each may have. */
+const LIST_FIELDS: readonly [string, number][] = [
+  ["tags", REQUEST_LIMITS.maxTags],
+  ["names", REQUEST_LIMITS.maxWatchNames],
+  ["toolNames", REQUEST_LIMITS.maxAgentTools],
+];
 
 function violation(field: string, message: string, limit: number): ToolBridgeError {
   return new ToolBridgeError("InvalidArgument", `${field}: ${message} (limit ${limit})`, {
@@ -59,10 +78,9 @@ export function requestLimitViolation(request: unknown): ToolBridgeError | undef
     const problem = mapViolation(field, map as Record<string, unknown>);
     if (problem) return problem;
   }
-  for (const field of ["tags", "names"]) {
+  for (const [field, max] of LIST_FIELDS) {
     const list = r[field];
     if (!Array.isArray(list)) continue;
-    const max = field === "tags" ? REQUEST_LIMITS.maxTags : REQUEST_LIMITS.maxWatchNames;
     if (list.length > max) return violation(field, `${list.length} entries are too many`, max);
     for (const item of list) {
       if (typeof item === "string" && item.length > REQUEST_LIMITS.maxIdChars) {
@@ -70,12 +88,14 @@ export function requestLimitViolation(request: unknown): ToolBridgeError | undef
       }
     }
   }
-  if (typeof r.description === "string" && r.description.length > REQUEST_LIMITS.maxDescriptionChars) {
-    return violation(
-      "description",
-      `${r.description.length} characters is too long`,
-      REQUEST_LIMITS.maxDescriptionChars,
-    );
+  for (const [field, max] of TEXT_FIELDS) {
+    const text = r[field];
+    if (typeof text === "string" && text.length > max)
+      return violation(field, `${text.length} characters is too long`, max);
+  }
+  const model = (r.llm as { model?: unknown } | undefined)?.model;
+  if (typeof model === "string" && model.length > REQUEST_LIMITS.maxIdChars) {
+    return violation("llm.model", `${model.length} characters is too long`, REQUEST_LIMITS.maxIdChars);
   }
   const ttl = (r.config as { idleTtlMs?: unknown } | undefined)?.idleTtlMs;
   if (typeof ttl === "bigint" && ttl > BigInt(REQUEST_LIMITS.maxIdleTtlMs)) {

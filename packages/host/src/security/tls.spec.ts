@@ -69,9 +69,8 @@ describe("TLS", () => {
       );
       expect(untrusted).toMatchObject({ errorType: "Unavailable" });
 
-      expect(host.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
-      const httpsUrl = (host.httpUrl as string).replace("http:", "https:");
-      expect(await httpsGet(httpsUrl, { ca: certs.ca })).toBe(200);
+      expect(host.httpUrl).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      expect(await httpsGet(host.httpUrl as string, { ca: certs.ca })).toBe(200);
     });
   });
 
@@ -86,7 +85,7 @@ describe("TLS", () => {
       );
       expect(stranger).toMatchObject({ errorType: "Unavailable" });
 
-      const httpsUrl = (host.httpUrl as string).replace("http:", "https:");
+      const httpsUrl = host.httpUrl as string;
       expect(await httpsGet(httpsUrl, { ca: certs.ca, ...alice })).toBe(200);
       await expect(httpsGet(httpsUrl, { ca: certs.ca })).rejects.toThrow();
     });

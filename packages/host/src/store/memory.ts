@@ -22,7 +22,14 @@ import type {
   VariableWrite,
   WatchOptions,
 } from "./types.js";
-import { conflict, nextVariable } from "./variable-write.js";
+import {
+  conflict,
+  nextVariable,
+  tooManyVariableBytes,
+  tooManyVariables,
+  type VariableBudget,
+  variableBudget,
+} from "./variable-write.js";
 
 export interface MemorySessionStoreOptions {
   /** Default idle TTL (1 h). */
@@ -39,6 +46,10 @@ export interface MemorySessionStoreOptions {
   maxWatchBacklog?: number;
   /** Watchers per session (1,000). */
   maxWatchersPerSession?: number;
+  /** Variables per session (10,000). */
+  maxVariablesPerSession?: number;
+  /** Bytes of variables per session: names, values and metadata (64 MiB). */
+  maxVariableBytesPerSession?: number;
   /** Clock, for tests. */
   now?: () => number;
   /**
@@ -65,6 +76,8 @@ interface MemorySession {
   idleTtlMs: number;
   tools: Map<string, ToolSpec>;
   variables: Map<string, Variable>;
+  /** heldBytes of every variable, kept up to date on each write and delete. */
+  variableBytes: number;
   watchers: Set<Watcher>;
 }
 
@@ -79,6 +92,7 @@ export class MemorySessionStore implements SessionStore {
   private readonly maxTombstones: number;
   private readonly maxWatchBacklog: number;
   private readonly maxWatchersPerSession: number;
+  private readonly budget: VariableBudget;
   private readonly now: () => number;
   private readonly isBusy: (id: string) => boolean;
   private readonly sweeper: NodeJS.Timeout;
@@ -90,6 +104,7 @@ export class MemorySessionStore implements SessionStore {
     this.maxTombstones = options.maxTombstones ?? 100_000;
     this.maxWatchBacklog = options.maxWatchBacklog ?? 10_000;
     this.maxWatchersPerSession = options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession;
+    this.budget = variableBudget(options);
     this.now = options.now ?? Date.now;
     this.isBusy = options.isBusy ?? (() => false);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
@@ -124,6 +139,7 @@ export class MemorySessionStore implements SessionStore {
       idleTtlMs: init.idleTtlMs || this.idleTtlMs,
       tools: new Map(),
       variables: new Map(),
+      variableBytes: 0,
       watchers: new Set(),
     };
     this.sessions.set(id, session);
@@ -196,6 +212,14 @@ export class MemorySessionStore implements SessionStore {
     }
     // Variables are immutable once stored: watchers may still hold the previous one.
     const variable = nextVariable(current, write, timestampFromMs(this.now()));
+    const { maxVariablesPerSession, maxVariableBytesPerSession } = this.budget;
+    if (!current && session.variables.size >= maxVariablesPerSession) {
+      throw tooManyVariables(id, write.name, maxVariablesPerSession);
+    }
+    const bytes = session.variableBytes + heldBytes(variable) - (current ? heldBytes(current) : 0);
+    if (bytes > maxVariableBytesPerSession)
+      throw tooManyVariableBytes(id, write.name, maxVariableBytesPerSession, bytes);
+    session.variableBytes = bytes;
     session.variables.set(write.name, variable);
     session.lastActiveAt = this.now();
     this.publish(session, VariableChangeType.SET, variable);
@@ -240,6 +264,7 @@ export class MemorySessionStore implements SessionStore {
     }
     if (!current) return false;
     session.variables.delete(name);
+    session.variableBytes -= heldBytes(current);
     this.publish(session, VariableChangeType.DELETED, current);
     return true;
   }
@@ -352,6 +377,17 @@ export class MemorySessionStore implements SessionStore {
 function matches(watcher: Watcher, name: string): boolean {
   if (watcher.names.size === 0 && watcher.prefix === "") return true;
   return watcher.names.has(name) || (watcher.prefix !== "" && name.startsWith(watcher.prefix));
+}
+
+/** What a variable costs the session's byte budget: its name, value and metadata (string lengths, not encoded). */
+function heldBytes(variable: Variable): number {
+  const meta = variable.metadata;
+  let bytes = variable.name.length + (variable.value?.typeUrl.length ?? 0) + (variable.value?.value.byteLength ?? 0);
+  if (meta) {
+    bytes += meta.type.length + meta.createdBy.length + meta.description.length;
+    for (const tag of meta.tags) bytes += tag.length;
+  }
+  return bytes;
 }
 
 function snapshot(session: MemorySession): SessionState {

@@ -40,3 +40,42 @@ export function conflict(sessionId: string, name: string, expected: bigint, actu
     actual_version: actual,
   });
 }
+
+/** How much one session may hold in variables; every store enforces it on setVariable. */
+export interface VariableBudget {
+  /** Variables at most (10,000); a new name beyond it is ResourceExhausted. */
+  maxVariablesPerSession: number;
+  /** Bytes of all its variables at most (64 MiB); a write that would pass it is ResourceExhausted. */
+  maxVariableBytesPerSession: number;
+}
+
+export const DEFAULT_VARIABLE_BUDGET: VariableBudget = {
+  maxVariablesPerSession: 10_000,
+  maxVariableBytesPerSession: 64 * 1024 * 1024,
+};
+
+export function variableBudget(options: Partial<VariableBudget>): VariableBudget {
+  return {
+    maxVariablesPerSession: options.maxVariablesPerSession ?? DEFAULT_VARIABLE_BUDGET.maxVariablesPerSession,
+    maxVariableBytesPerSession:
+      options.maxVariableBytesPerSession ?? DEFAULT_VARIABLE_BUDGET.maxVariableBytesPerSession,
+  };
+}
+
+/** ResourceExhausted: a new variable would pass the session's count limit. */
+export function tooManyVariables(sessionId: string, name: string, limit: number) {
+  return hostError("ResourceExhausted", `session ${sessionId} holds ${limit} variables (limit); ${name} not added`, {
+    session_id: sessionId,
+    name,
+    max_variables_per_session: String(limit),
+  });
+}
+
+/** ResourceExhausted: the write would pass the session's byte budget. */
+export function tooManyVariableBytes(sessionId: string, name: string, limit: number, wouldHold: number) {
+  return hostError(
+    "ResourceExhausted",
+    `variable ${name}: session ${sessionId} would hold ${wouldHold} bytes of variables (limit ${limit})`,
+    { session_id: sessionId, name, max_variable_bytes_per_session: String(limit), would_hold: String(wouldHold) },
+  );
+}

@@ -2,6 +2,7 @@
 import { create, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import {
   type CallOptions,
+  type ChannelCredentials,
   type Client,
   type ClientReadableStream,
   credentials,
@@ -25,8 +26,12 @@ export interface TestClient {
   close(): void;
 }
 
-export function testClient(address: string, channelOptions: Record<string, number> = {}): TestClient {
-  const raw = new BridgeClient(address, credentials.createInsecure(), channelOptions);
+export function testClient(
+  address: string,
+  channelOptions: Record<string, number> = {},
+  channelCredentials: ChannelCredentials = credentials.createInsecure(),
+): TestClient {
+  const raw = new BridgeClient(address, channelCredentials, channelOptions);
   const untyped = raw as unknown as Record<string, (...args: unknown[]) => unknown>;
   const client: TestClient = {
     raw,

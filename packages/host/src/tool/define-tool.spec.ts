@@ -1,4 +1,5 @@
-import { decodeValue, encodeValue, ToolType } from "@toolbridge/protocol";
+import { clone, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { decodeValue, encodeValue, ToolSpecSchema, ToolType } from "@toolbridge/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ToolFailure } from "../errors.js";
@@ -113,5 +114,45 @@ describe("defineTool", () => {
 
   it("refuses invalid tool names", () => {
     expect(() => defineTool({ name: "bad name", input: z.object({}), handler: () => 1 })).toThrow(/invalid tool name/);
+  });
+
+  it("derives the JSON Schema when the spec's schema fields are first read, not at definition", async () => {
+    const query = z.string();
+    const tool = defineTool({
+      name: "lazy",
+      input: z.object({ query }),
+      output: z.string(),
+      handler: ({ query }) => query,
+    });
+    expect(tool.spec.name).toBe("lazy");
+    expect(tool.spec.limits?.timeoutMs).toBe(30_000);
+    // zod reads its metadata registry when it writes JSON Schema: metadata added after
+    // defineTool shows up only because nothing was derived yet.
+    z.globalRegistry.add(query, { description: "registered after defineTool" });
+
+    expect(tool.spec.arguments.map((a) => [a.name, a.type, a.description])).toEqual([
+      ["query", "str", "registered after defineTool"],
+    ]);
+    expect(tool.spec.returnType).toBe("str");
+    expect(JSON.parse(tool.spec.inputJsonSchema).required).toEqual(["query"]);
+    expect(JSON.parse(tool.spec.outputJsonSchema)).toEqual(expect.objectContaining({ type: "string" }));
+    expect(decodeValue(await tool.execute({ args: [encodeValue("q")], kwargs: {}, context: {} }, ctx))).toBe("q");
+  });
+
+  it("gives a spec that copies, serializes and can be changed like any message, before and after derivation", () => {
+    const make = () =>
+      defineTool({ name: "copy", input: z.object({ n: z.number().int() }), output: z.number(), handler: ({ n }) => n });
+    const cloned = clone(ToolSpecSchema, make().spec);
+    expect(cloned.arguments.map((a) => a.type)).toEqual(["int"]);
+    const decoded = fromBinary(ToolSpecSchema, toBinary(ToolSpecSchema, make().spec));
+    expect(equals(ToolSpecSchema, decoded, cloned)).toBe(true);
+    expect({ ...make().spec }.returnType).toBe("float");
+
+    const changed = make().spec;
+    changed.returnType = "number"; // written before any read
+    changed.inputJsonSchema = "{}";
+    expect(changed.returnType).toBe("number");
+    expect(changed.inputJsonSchema).toBe("{}");
+    expect(changed.arguments.map((a) => a.name)).toEqual(["n"]);
   });
 });

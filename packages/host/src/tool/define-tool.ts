@@ -16,6 +16,10 @@ import type { ToolCall, ToolContext, ToolExecutor } from "../registry/types.js";
 import { bindArguments } from "./bind-args.js";
 import { deriveArguments, jsonSchemaOf, typeName } from "./schema.js";
 
+/** The ToolSpec fields that come from the JSON Schema of the tool's zod schemas. */
+type SchemaFields = Pick<ToolSpec, "arguments" | "inputJsonSchema" | "outputJsonSchema" | "returnType">;
+const SCHEMA_FIELDS = ["arguments", "inputJsonSchema", "outputJsonSchema", "returnType"] as const;
+
 /** Limits the host enforces for one tool. */
 export interface ToolLimitOptions {
   /** Calls running at once; more wait in a queue (0 or absent = unlimited). */
@@ -59,24 +63,21 @@ const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}).cons
 
 /**
  * Declares a tool once: the ToolSpec (arguments with type, required, default,
- * description and constraints) and its JSON Schema come from the zod schema;
- * arguments are decoded and validated before the handler runs.
+ * description and constraints) and its JSON Schema come from the zod schema,
+ * derived when first read; arguments are decoded and validated before the
+ * handler runs.
  */
 export function defineTool<I extends z.ZodObject, O>(options: ToolOptions<I, O>): ToolDefinition {
   if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(options.name)) {
     throw new TypeError(`invalid tool name ${JSON.stringify(options.name)}: use letters, digits, _ . -`);
   }
   const streaming = options.streaming ?? options.handler instanceof AsyncGeneratorFunction;
-  const derived = deriveArguments(options.input);
   const limits = options.limits ?? {};
-  const outputJson = options.output ? jsonSchemaOf(options.output) : undefined;
   const spec: ToolSpec = create(ToolSpecSchema, {
     toolId: options.name,
     name: options.name,
     description: options.description ?? "",
     type: streaming ? ToolType.STREAMING : ToolType.STANDARD,
-    arguments: derived.arguments,
-    returnType: outputJson ? typeName(options.output, outputJson) : "any",
     metadata: options.metadata ?? {},
     limits: create(ToolLimitsSchema, {
       timeoutMs: options.timeoutMs ?? (streaming ? DEFAULT_LIMITS.streamTimeoutMs : DEFAULT_LIMITS.unaryTimeoutMs),
@@ -85,14 +86,23 @@ export function defineTool<I extends z.ZodObject, O>(options: ToolOptions<I, O>)
       rateLimitPerMinute: limits.rateLimitPerMinute ?? 0,
       maxMemoryBytes: BigInt(limits.maxMemoryBytes ?? 0),
     }),
-    inputJsonSchema: derived.inputJsonSchema,
-    outputJsonSchema: outputJson ? JSON.stringify(outputJson) : "",
     location: ToolLocation.HOST,
+  });
+  deriveOnFirstRead(spec, () => {
+    const derived = deriveArguments(options.input);
+    const outputJson = options.output ? jsonSchemaOf(options.output) : undefined;
+    return {
+      arguments: derived.arguments,
+      inputJsonSchema: derived.inputJsonSchema,
+      outputJsonSchema: outputJson ? JSON.stringify(outputJson) : "",
+      returnType: outputJson ? typeName(options.output, outputJson) : "any",
+    };
   });
 
   const name = options.name;
   const input = options.input;
-  const names = derived.names;
+  // Declaration order, for positional arguments (keys only: no JSON Schema needed).
+  const names = Object.keys(input.shape);
   const output = options.output;
   const handler = options.handler as (args: unknown, ctx: ToolContext) => unknown;
 
@@ -141,4 +151,32 @@ export function defineTool<I extends z.ZodObject, O>(options: ToolOptions<I, O>)
       for await (const chunk of handler(args, ctx) as AsyncIterable<unknown>) yield encodeResult(chunk);
     },
   };
+}
+
+/**
+ * Makes the JSON-Schema-derived fields of `spec` computed on first read. zod's
+ * toJSONSchema costs about a millisecond a tool (several for the first): a host
+ * registers its tools before it listens, but their schemas are first read by a
+ * ListTools, GetSession or the gateway. Reading any of the fields derives them
+ * all; each then becomes a plain writable property, so the message behaves like
+ * any other ToolSpec (create, clone, toBinary, equals, spread).
+ */
+function deriveOnFirstRead(spec: ToolSpec, derive: () => SchemaFields): void {
+  let derived: SchemaFields | undefined;
+  const settle = (field: keyof SchemaFields, value: unknown) =>
+    Object.defineProperty(spec, field, { value, writable: true, enumerable: true, configurable: true });
+  for (const field of SCHEMA_FIELDS) {
+    Object.defineProperty(spec, field, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        derived ??= derive();
+        settle(field, derived[field]);
+        return derived[field];
+      },
+      set(value: unknown) {
+        settle(field, value);
+      },
+    });
+  }
 }

@@ -31,8 +31,6 @@ type JsonSchema = {
 /** What a tool's zod input schema says about its arguments. */
 export interface DerivedSchema {
   arguments: ArgumentSpec[];
-  /** Argument names in declaration order: positional args bind in this order. */
-  names: string[];
   inputJsonSchema: string;
 }
 
@@ -51,8 +49,7 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
 export function deriveArguments(input: z.ZodObject): DerivedSchema {
   const json = jsonSchemaOf(input);
   const required = new Set(json.required ?? []);
-  const names = Object.keys(input.shape);
-  const args = names.map((name) => {
+  const args = Object.keys(input.shape).map((name) => {
     const field = input.shape[name] as z.ZodType;
     const fieldJson = json.properties?.[name] ?? {};
     const spec = create(ArgumentSpecSchema, {
@@ -66,7 +63,7 @@ export function deriveArguments(input: z.ZodObject): DerivedSchema {
     if (fieldJson.default !== undefined) spec.defaultValue = encodeValue(fieldJson.default);
     return spec;
   });
-  return { arguments: args, names, inputJsonSchema: JSON.stringify(json) };
+  return { arguments: args, inputJsonSchema: JSON.stringify(json) };
 }
 
 /** Language-neutral type name ("str", "int", "list[str]" ...) of a schema. */

@@ -34,6 +34,10 @@ export interface WorkerHubOptions {
   readyTimeoutMs?: number;
   /** How long a draining worker may finish its calls before it is stopped (10 s). */
   drainGraceMs?: number;
+  /** Distinct tools workers may register into one session (1,000); more is ResourceExhausted. */
+  maxToolsPerSession?: number;
+  /** Distinct global tools workers may register (10,000); more is ResourceExhausted. */
+  maxGlobalTools?: number;
 }
 
 export interface ResolvedHubOptions {
@@ -44,6 +48,8 @@ export interface ResolvedHubOptions {
   toolGraceMs: number;
   readyTimeoutMs: number;
   drainGraceMs: number;
+  maxToolsPerSession: number;
+  maxGlobalTools: number;
 }
 
 export function resolveHubOptions(options: WorkerHubOptions = {}): ResolvedHubOptions {
@@ -55,6 +61,8 @@ export function resolveHubOptions(options: WorkerHubOptions = {}): ResolvedHubOp
     toolGraceMs: options.toolGraceMs ?? 10_000,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
     drainGraceMs: options.drainGraceMs ?? 10_000,
+    maxToolsPerSession: options.maxToolsPerSession ?? 1_000,
+    maxGlobalTools: options.maxGlobalTools ?? 10_000,
   };
 }
 
@@ -63,4 +71,6 @@ export const WORKER_ENV = {
   hostAddress: "TOOLBRIDGE_HOST_ADDRESS",
   token: "TOOLBRIDGE_WORKER_TOKEN",
   hostPid: "TOOLBRIDGE_HOST_PID",
+  /** PEM of the CA to verify the host's certificate with; set when the host serves TLS. */
+  hostCa: "TOOLBRIDGE_HOST_CA",
 } as const;

@@ -13,9 +13,16 @@ export class HostWorkers {
   readonly hub: WorkerHub;
   readonly supervisor: WorkerSupervisor | undefined;
 
-  constructor(deps: WorkerHubDeps, configs: readonly WorkerConfig[] = [], options: WorkerHubOptions = {}) {
+  /** `hostCa`: PEM the supervised workers verify the host's TLS certificate with (absent: plaintext). */
+  constructor(
+    deps: WorkerHubDeps,
+    configs: readonly WorkerConfig[] = [],
+    options: WorkerHubOptions = {},
+    hostCa?: string | Buffer,
+  ) {
     this.hub = new WorkerHub(deps, options);
-    this.supervisor = configs.length > 0 ? new WorkerSupervisor(this.hub, configs, deps.logger) : undefined;
+    this.supervisor =
+      configs.length > 0 ? new WorkerSupervisor(this.hub, configs, deps.logger, hostCa?.toString()) : undefined;
   }
 
   get handler(): handleBidiStreamingCall<unknown, unknown> {

@@ -47,7 +47,9 @@ const TERM_GRACE_MS = 5_000;
  * Starts the worker processes of the host's config and keeps them running:
  * each in its own process group (so stopping it reaches its children), stdin a
  * pipe the worker libraries watch (EOF = the host is gone, even after SIGKILL),
- * TOOLBRIDGE_HOST_ADDRESS / TOOLBRIDGE_WORKER_TOKEN in the environment. Ready =
+ * TOOLBRIDGE_HOST_ADDRESS / TOOLBRIDGE_WORKER_TOKEN (also its credential for
+ * ConnectWorker when the host requires auth) / TOOLBRIDGE_HOST_CA (with TLS) in
+ * the environment. Ready =
  * said hello with its token and registered its tools. A process that dies is
  * restarted with exponential backoff; one that reaches maxRequests, maxRssBytes
  * or ttlMs is recycled: a replacement starts, the old one is drained, then stopped.
@@ -66,6 +68,8 @@ export class WorkerSupervisor {
     private readonly hub: WorkerHub,
     configs: readonly WorkerConfig[],
     private readonly logger: Logger,
+    /** PEM the workers verify the host's certificate with, when it serves TLS. */
+    private readonly hostCa?: string,
   ) {
     for (const config of configs) {
       const count = config.count ?? 1;
@@ -140,6 +144,7 @@ export class WorkerSupervisor {
       cwd: config.cwd,
       env: {
         ...process.env,
+        ...(this.hostCa === undefined ? {} : { [WORKER_ENV.hostCa]: this.hostCa }),
         ...config.env,
         [WORKER_ENV.hostAddress]: this.hostAddress,
         [WORKER_ENV.token]: token,

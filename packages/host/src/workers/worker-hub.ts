@@ -10,10 +10,10 @@ import {
   type WorkerHello,
 } from "@toolbridge/protocol";
 import type { Logger } from "pino";
-import { Counter, Gauge, type Registry } from "prom-client";
 import type { BridgeCore } from "../core/bridge-core.js";
 import { errorInfoFromThrown, hostError } from "../errors.js";
 import { OversizedRequest } from "../grpc/message-limit.js";
+import type { HostMetrics } from "../observability/metrics.js";
 import type { ToolRegistry } from "../registry/registry.js";
 import type { SessionStore } from "../store/types.js";
 import { type ResolvedHubOptions, resolveHubOptions, type WorkerHubOptions } from "./config.js";
@@ -25,8 +25,13 @@ export interface WorkerHubDeps {
   registry: ToolRegistry;
   store: SessionStore;
   logger: Logger;
-  /** Where the hub's prom-client metrics go (the host's registry). */
-  metricsRegistry: Registry;
+  /** The host's metrics, where the hub's Prometheus metrics are registered. */
+  metrics: HostMetrics;
+  /**
+   * Refuses (PermissionDenied) a worker registering tools into a session its
+   * caller may not reach; `stream` is its ConnectWorker call. Absent: no check (auth off).
+   */
+  authorizeSession?: (stream: object, sessionId: string) => Promise<void>;
 }
 
 /** What a supervisor hears about the connection of a process it started. */
@@ -59,7 +64,8 @@ export class WorkerHub {
   private readonly supervised = new Map<string, SupervisedHooks>();
   private readonly hooksOf = new Map<WorkerConnection, SupervisedHooks>();
   private readonly heartbeatTimer: NodeJS.Timeout;
-  private readonly calls: Counter<"worker_id" | "tool" | "status">;
+  /** Calls routed to workers, by worker, tool and outcome: copied into Prometheus when scraped. */
+  private readonly calls = new Map<string, { worker_id: string; tool: string; status: string; count: number }>();
   private nextAnonymous = 0;
   private closing = false;
 
@@ -68,20 +74,27 @@ export class WorkerHub {
     options: WorkerHubOptions = {},
   ) {
     this.options = resolveHubOptions(options);
-    this.calls = new Counter({
-      name: "toolbridge_worker_calls_total",
-      help: "Tool calls routed to workers, by worker, tool and outcome (ok or the error type)",
-      labelNames: ["worker_id", "tool", "status"] as const,
-      registers: [deps.metricsRegistry],
-    });
-    const connections = this.connections;
-    new Gauge({
-      name: "toolbridge_workers",
-      help: "Connected worker processes",
-      registers: [deps.metricsRegistry],
-      collect() {
-        this.set(connections.size);
-      },
+    const { calls, connections } = this;
+    // Registered when the registry is first built (a scrape): prom-client is not loaded at startup.
+    deps.metrics.onPrometheus((prom, registry) => {
+      new prom.Counter({
+        name: "toolbridge_worker_calls_total",
+        help: "Tool calls routed to workers, by worker, tool and outcome (ok or the error type)",
+        labelNames: ["worker_id", "tool", "status"] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const { count, ...labels } of calls.values()) this.inc(labels, count);
+        },
+      });
+      new prom.Gauge({
+        name: "toolbridge_workers",
+        help: "Connected worker processes",
+        registers: [registry],
+        collect() {
+          this.set(connections.size);
+        },
+      });
     });
     this.heartbeatTimer = setInterval(() => this.beat(), this.options.heartbeatIntervalMs);
     this.heartbeatTimer.unref();
@@ -110,6 +123,11 @@ export class WorkerHub {
 
   unexpect(token: string): void {
     this.supervised.delete(token);
+  }
+
+  /** A supervised process that has not said hello yet will present this token. */
+  expects(token: string): boolean {
+    return this.supervised.has(token);
   }
 
   /**
@@ -185,7 +203,7 @@ export class WorkerHub {
           return;
         case "registerTools": {
           const registration = message.value;
-          registrations = registrations.then(() => this.register(current, registration));
+          registrations = registrations.then(() => this.register(stream, current, registration));
           return;
         }
         default:
@@ -232,11 +250,19 @@ export class WorkerHub {
     return `${wanted}.${++this.nextAnonymous}`;
   }
 
-  private async register(connection: WorkerConnection, registration: RegisterWorkerTools): Promise<void> {
+  private async register(
+    stream: WorkerStream,
+    connection: WorkerConnection,
+    registration: RegisterWorkerTools,
+  ): Promise<void> {
     const sessionId = registration.sessionId;
     const added: WorkerToolExecutor[] = [];
     try {
-      if (sessionId !== "") await this.deps.store.getSession(sessionId);
+      if (sessionId !== "") {
+        await this.deps.store.getSession(sessionId);
+        await this.deps.authorizeSession?.(stream, sessionId);
+      }
+      this.checkToolBudget(sessionId, registration.tools);
       for (const offered of registration.tools) {
         const spec = this.normalized(offered);
         const executor = sessionId === "" ? this.globalExecutor(spec) : await this.sessionExecutor(sessionId, spec);
@@ -275,6 +301,21 @@ export class WorkerHub {
       });
       this.deps.logger.warn({ worker_id: connection.id, error: info.message }, "worker tool registration refused");
     }
+  }
+
+  /** ResourceExhausted when the registration would take workers' tools past the session's or the global limit. */
+  private checkToolBudget(sessionId: string, offered: readonly ToolSpec[]): void {
+    const known = sessionId === "" ? this.globalTools : this.sessionTools.get(sessionId);
+    const fresh = new Set(offered.map((t) => t.name || t.toolId).filter((name) => !known?.has(name)));
+    const limit = sessionId === "" ? this.options.maxGlobalTools : this.options.maxToolsPerSession;
+    const total = (known?.size ?? 0) + fresh.size;
+    if (total <= limit) return;
+    const where = sessionId === "" ? "global worker tools" : `worker tools in session ${sessionId}`;
+    const details: Record<string, string> =
+      sessionId === ""
+        ? { max_global_worker_tools: String(limit) }
+        : { session_id: sessionId, max_worker_tools_per_session: String(limit) };
+    throw hostError("ResourceExhausted", `${total} ${where} would pass the limit of ${limit}`, details);
   }
 
   private normalized(offered: ToolSpec): ToolSpec {
@@ -326,7 +367,11 @@ export class WorkerHub {
         }
       },
       onFinished: (connection, tool, errorType) => {
-        this.calls.labels(connection.id, tool, errorType === "" ? "ok" : errorType).inc();
+        const status = errorType === "" ? "ok" : errorType;
+        const key = `${connection.id}\0${tool}\0${status}`;
+        const entry = this.calls.get(key);
+        if (entry) entry.count++;
+        else this.calls.set(key, { worker_id: connection.id, tool, status, count: 1 });
       },
     });
   }

@@ -9,16 +9,28 @@ import { PathError } from "./path.js";
  */
 const TWO_32 = 4294967296;
 const KEY_CACHE_SIZE = 256;
+/**
+ * Floats are read through these scratch arrays rather than a DataView: a DataView
+ * over a small (on-heap) typed array makes V8 move it off the heap first.
+ */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const f32 = new Float32Array(1);
+const f32Bytes = new Uint8Array(f32.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export class ByteReader {
   readonly buf: Uint8Array;
-  private readonly view: DataView;
   pos: number;
   end: number;
+  // Made on first use: most values (a string, an int) need no key cache, and a reader is made per value.
+  private keyBytes: (Uint8Array | undefined)[] | undefined;
+  private keyStrings: (string | undefined)[] | undefined;
+  /** Node Buffer over buf, made once per reader when a string needs native decoding. */
+  nodeBuf: Buffer | undefined;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
     this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = pos;
     this.end = end;
   }
@@ -149,16 +161,22 @@ export class ByteReader {
 
   double(): number {
     if (this.pos + 8 > this.end) throw new PathError("truncated double");
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
+    const buf = this.buf;
+    const pos = this.pos;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) f64Bytes[i] = buf[pos + i] as number;
+    else for (let i = 0; i < 8; i++) f64Bytes[7 - i] = buf[pos + i] as number;
+    this.pos = pos + 8;
+    return f64[0] as number;
   }
 
   float(): number {
     if (this.pos + 4 > this.end) throw new PathError("truncated float");
-    const v = this.view.getFloat32(this.pos, true);
-    this.pos += 4;
-    return v;
+    const buf = this.buf;
+    const pos = this.pos;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 4; i++) f32Bytes[i] = buf[pos + i] as number;
+    else for (let i = 0; i < 4; i++) f32Bytes[3 - i] = buf[pos + i] as number;
+    this.pos = pos + 4;
+    return f32[0] as number;
   }
 
   /** Reads a length prefix and returns the end offset of the body. */
@@ -184,21 +202,7 @@ export class ByteReader {
   }
 
   private decode(start: number, end: number): string {
-    const buf = this.buf;
-    if (end - start <= 64) {
-      let i = start;
-      while (i < end && (buf[i] as number) < 0x80) i++;
-      if (i === end) {
-        // ASCII: short strings are built here (cheaper than a native call), longer ones sliced natively.
-        if (end - start < 12) {
-          let s = "";
-          for (let j = start; j < end; j++) s += String.fromCharCode(buf[j] as number);
-          return s;
-        }
-        return this.nodeBuffer().toString("latin1", start, end);
-      }
-    }
-    return decodeUtf8(this.nodeBuffer(), start, end);
+    return readUtf8(this.buf, start, end, this);
   }
 
   /**
@@ -216,7 +220,11 @@ export class ByteReader {
     let h = n;
     for (let i = start; i < end; i++) h = Math.imul(h ^ (buf[i] as number), 0x01000193);
     const slot = (h >>> 0) & (KEY_CACHE_SIZE - 1);
-    const cached = this.keyBytes[slot];
+    this.keyBytes ??= new Array(KEY_CACHE_SIZE);
+    this.keyStrings ??= new Array(KEY_CACHE_SIZE);
+    const keyBytes = this.keyBytes;
+    const keyStrings = this.keyStrings;
+    const cached = keyBytes[slot];
     if (cached && cached.length === n) {
       let same = true;
       for (let i = 0; i < n; i++) {
@@ -225,23 +233,12 @@ export class ByteReader {
           break;
         }
       }
-      if (same) return this.keyStrings[slot] as string;
+      if (same) return keyStrings[slot] as string;
     }
     const s = this.decode(start, end);
-    this.keyBytes[slot] = buf.slice(start, end);
-    this.keyStrings[slot] = s;
+    keyBytes[slot] = buf.slice(start, end);
+    keyStrings[slot] = s;
     return s;
-  }
-
-  private readonly keyBytes: (Uint8Array | undefined)[] = new Array(KEY_CACHE_SIZE);
-  private readonly keyStrings: (string | undefined)[] = new Array(KEY_CACHE_SIZE);
-
-  private nodeBuf: Buffer | undefined;
-
-  /** A Buffer over the same memory, for Node's native UTF-8 slicing. */
-  private nodeBuffer(): Buffer {
-    if (!this.nodeBuf) this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    return this.nodeBuf;
   }
 
   /** Skips a field of the given wire type (unknown fields are ignored, as protobuf does). */
@@ -283,9 +280,39 @@ export class ByteReader {
   }
 }
 
-/** Strict UTF-8: invalid bytes (including encoded lone surrogates) are an error, never U+FFFD. */
-function decodeUtf8(b: Buffer, start: number, end: number): string {
-  const view = b.subarray(start, end);
-  if (!isUtf8(view)) throw new PathError("string is not valid UTF-8");
+/**
+ * The string in buf[start, end): ASCII up to 64 bytes is checked inline and built
+ * without a native call when short; anything else is strict UTF-8 (invalid bytes,
+ * including encoded lone surrogates, are an error, never U+FFFD). `holder` keeps the
+ * Buffer view made for native decoding, so a reader makes at most one.
+ */
+export function readUtf8(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  holder?: { nodeBuf: Buffer | undefined },
+): string {
+  if (end - start <= 64) {
+    let i = start;
+    while (i < end && (buf[i] as number) < 0x80) i++;
+    if (i === end) {
+      if (end - start < 12) {
+        let s = "";
+        for (let j = start; j < end; j++) s += String.fromCharCode(buf[j] as number);
+        return s;
+      }
+      return nodeBuffer(buf, holder).toString("latin1", start, end);
+    }
+  }
+  const b = nodeBuffer(buf, holder);
+  if (!isUtf8(b.subarray(start, end))) throw new PathError("string is not valid UTF-8");
   return b.toString("utf8", start, end);
+}
+
+/** A Buffer over buf's memory; bytes that came off a grpc-js message already are one. */
+function nodeBuffer(buf: Uint8Array, holder: { nodeBuf: Buffer | undefined } | undefined): Buffer {
+  if (Buffer.isBuffer(buf)) return buf;
+  if (holder === undefined) return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  holder.nodeBuf ??= Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  return holder.nodeBuf;
 }

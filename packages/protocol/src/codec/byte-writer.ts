@@ -1,3 +1,5 @@
+import { Buffer } from "node:buffer";
+
 /**
  * A growable protobuf writer tuned for the value codec. protobuf-es' BinaryWriter
  * forks a chunk list per nested message; here a nested message reserves one length
@@ -12,19 +14,42 @@ export const WIRE_FIXED64 = 1;
 export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
+/**
+ * Doubles go through this scratch pair rather than a DataView on the output: a
+ * DataView would force V8 to move a small (on-heap) output buffer off the heap,
+ * which costs more than the whole write of a typical small message.
+ */
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export class ByteWriter {
   private buf: Uint8Array;
-  private view: DataView;
   pos = 0;
 
   constructor(initialSize = 1024) {
     this.buf = new Uint8Array(initialSize);
-    this.view = new DataView(this.buf.buffer);
   }
 
   /** The bytes written so far (a copy, so the writer's buffer can be reused or dropped). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
+  }
+
+  /** Empties the writer, keeping its buffer, to write another message. */
+  restart(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  /**
+   * A copy of the bytes written so far in a Buffer from Node's shared pool: for small
+   * messages far cheaper than a Uint8Array of their own. The writer may be restarted.
+   */
+  copyToBuffer(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    return out;
   }
 
   /** The bytes written so far without a copy; the writer must not be used afterwards. */
@@ -38,7 +63,6 @@ export class ByteWriter {
     const next = new Uint8Array(this.pos + n);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   private ensure(n: number): void {
@@ -48,7 +72,6 @@ export class ByteWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
   }
 
   tag(field: number, wireType: number): void {
@@ -146,8 +169,12 @@ export class ByteWriter {
 
   double(v: number): void {
     this.ensure(8);
-    this.view.setFloat64(this.pos, v, true);
-    this.pos += 8;
+    f64[0] = v;
+    const buf = this.buf;
+    const pos = this.pos;
+    if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) buf[pos + i] = f64Bytes[i] as number;
+    else for (let i = 0; i < 8; i++) buf[pos + i] = f64Bytes[7 - i] as number;
+    this.pos = pos + 8;
   }
 
   /** Length-prefixed raw bytes. */

@@ -1,14 +1,14 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { ProtocolError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
-import { ByteReader } from "./byte-reader.js";
+import { ByteReader, readUtf8 } from "./byte-reader.js";
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
 import { PathError, type PathSegment } from "./path.js";
 import { readArrowTable } from "./table-decode.js";
 import { readTimestampBody } from "./timestamp.js";
-import { FALLBACK_PREFIXES, TYPE, typeName } from "./type-urls.js";
+import { FALLBACK_PREFIXES, TYPE, typeName, typeUrl } from "./type-urls.js";
 
 export interface DecodeOptions {
   /** Deepest container nesting accepted (root container = 1). Default DEFAULT_LIMITS.maxValueDepth. */
@@ -357,6 +357,22 @@ function wrapperField<T>(r: ByteReader, wireType: number, read: () => T, zero: T
   return out;
 }
 
+const STRING_URL = typeUrl(TYPE.string);
+
+/**
+ * A StringValue under the canonical type URL whose body is just a short field 1,
+ * read without a Decoder: the most common argument and result. Undefined for
+ * anything else (the general path reads it, and reports what is wrong with it).
+ */
+function shortStringValue(any: Any): string | undefined {
+  if (any.typeUrl !== STRING_URL) return undefined;
+  const b = any.value;
+  if (b.length === 0) return "";
+  const n = b[1] as number;
+  if (b[0] !== 0x0a || n >= 0x80 || b.length !== n + 2) return undefined;
+  return readUtf8(b, 2, n + 2);
+}
+
 function decodeTop(any: Any, d: Decoder): unknown {
   const r = d.r;
   const name = typeName(any.typeUrl);
@@ -406,13 +422,15 @@ function decodeTop(any: Any, d: Decoder): unknown {
  * UTF-8, and nesting deeper than maxDepth.
  */
 export function decodeValue(any: Any, options: DecodeOptions = {}): unknown {
-  const d = new Decoder(
-    new ByteReader(any.value),
-    options.maxDepth ?? DEFAULT_LIMITS.maxValueDepth,
-    options.codecs ?? defaultCodecs,
-    options.exactFloats ?? false,
-  );
   try {
+    const text = shortStringValue(any);
+    if (text !== undefined) return text;
+    const d = new Decoder(
+      new ByteReader(any.value),
+      options.maxDepth ?? DEFAULT_LIMITS.maxValueDepth,
+      options.codecs ?? defaultCodecs,
+      options.exactFloats ?? false,
+    );
     return decodeTop(any, d);
   } catch (err) {
     if (err instanceof PathError) {

@@ -1,5 +1,4 @@
 import { Buffer } from "node:buffer";
-import { create } from "@bufbuild/protobuf";
 import { type Any, AnySchema } from "@bufbuild/protobuf/wkt";
 import { EncodeError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
@@ -344,9 +343,15 @@ function className(v: object): string {
 /** The codec's own type URLs, built once: a concatenation per value would be a new string per call. */
 const TYPE_URLS = new Map<string, string>(Object.values(TYPE).map((name) => [name, typeUrl(name)]));
 
+/**
+ * The Any message as create(AnySchema) makes it (the same fields, in the same
+ * order), built as a literal: create() is reflective and costs more than the
+ * encoding of a small value.
+ */
 function any(name: string, value: Uint8Array): Any {
-  return create(AnySchema, { typeUrl: TYPE_URLS.get(name) ?? typeUrl(name), value });
+  return { $typeName: ANY_TYPE_NAME, typeUrl: TYPE_URLS.get(name) ?? typeUrl(name), value };
 }
+const ANY_TYPE_NAME = AnySchema.typeName as "google.protobuf.Any";
 
 const textEncoder = new TextEncoder();
 

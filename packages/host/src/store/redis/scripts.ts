@@ -61,7 +61,10 @@ end
 
 const sessionScript = (body: string): Script => script(`${HEAD}\n${body}`);
 
-/** ARGV[6..]: idle TTL, max live sessions, metadata JSON, owner, SessionConfig bytes. */
+/**
+ * ARGV[6..]: idle TTL, live sessions this shard may hold (the cap less the other
+ * shards' sessions), metadata JSON, owner, SessionConfig bytes.
+ */
 export const CREATE = sessionScript(`
 local ttl, max = tonumber(ARGV[6]), tonumber(ARGV[7])
 local s = redis.call('HMGET', K_SESS, 'lastActiveAt', 'ttl')
@@ -156,8 +159,9 @@ return {redis.call('HGET', K_VARS, ARGV[6]), tonumber(redis.call('HGET', K_VERS,
  * Compare-and-set of one variable. ARGV[6..]: watch channel, name, the version
  * the new value was built on, "1" when that version is the caller's expected
  * version (a mismatch is then a Conflict, else the caller rebuilds and retries),
- * the new Variable bytes. Returns the new version, or -1 to retry; publishes
- * "<seq>|SET|<bytes>" on the session's watch channel.
+ * the new Variable bytes, the session's variable count and byte limits (bytes =
+ * stored Variable bytes, kept in the session hash as 'vbytes'). Returns the new
+ * version, or -1 to retry; publishes "<seq>|SET|<bytes>" on the session's watch channel.
  */
 export const SET_VARIABLE = sessionScript(`
 local err = dead()
@@ -168,6 +172,12 @@ if current ~= base then
   if strict then return redis.error_reply('TB:Conflict:' .. current) end
   return -1
 end
+if current == 0 and redis.call('HLEN', K_VARS) >= tonumber(ARGV[11]) then
+  return redis.error_reply('TB:VariableLimit:count')
+end
+local held = tonumber(redis.call('HGET', K_SESS, 'vbytes') or '0') - redis.call('HSTRLEN', K_VARS, name) + #ARGV[10]
+if held > tonumber(ARGV[12]) then return redis.error_reply('TB:VariableLimit:bytes:' .. held) end
+redis.call('HSET', K_SESS, 'vbytes', held)
 redis.call('HSET', K_VARS, name, ARGV[10])
 redis.call('HSET', K_VERS, name, current + 1)
 local seq = redis.call('HINCRBY', K_SESS, 'seq', 1)
@@ -185,11 +195,23 @@ local current = tonumber(redis.call('HGET', K_VERS, name) or '0')
 if ARGV[8] ~= '' and tonumber(ARGV[8]) ~= current then return redis.error_reply('TB:Conflict:' .. current) end
 if current == 0 then return 0 end
 local bytes = redis.call('HGET', K_VARS, name)
+redis.call('HINCRBY', K_SESS, 'vbytes', -#bytes)
 redis.call('HDEL', K_VARS, name)
 redis.call('HDEL', K_VERS, name)
 local seq = redis.call('HINCRBY', K_SESS, 'seq', 1)
 redis.call('PUBLISH', channel, seq .. '|DELETED|' .. bytes)
 return 1
+`);
+
+/**
+ * The session's watch sequence number: a watch without initial values still
+ * drops changes made before it started, which on Redis Cluster can reach the
+ * subscriber after it subscribed (PUBLISH travels between nodes).
+ */
+export const WATCH_SEQ = sessionScript(`
+local err = dead()
+if err then return err end
+return tonumber(redis.call('HGET', K_SESS, 'seq') or '0')
 `);
 
 /** Every variable and the watch sequence number they were read at: {seq, name, bytes, name, bytes...}. */
@@ -202,7 +224,7 @@ for i = 1, #all do out[#out + 1] = all[i] end
 return out
 `);
 
-/** KEYS: live index. Live sessions right now. */
+/** KEYS: a shard's live index. Its live sessions right now. */
 export const COUNT = script(`
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -210,20 +232,20 @@ return redis.call('ZCOUNT', KEYS[1], now, '+inf')
 `);
 
 /**
- * KEYS: live index. ARGV: key prefix, tombstone TTL, session-ended channel,
- * batch size. Ends up to a batch of sessions idle past their TTL, each exactly
- * once whichever host sweeps. (Builds session keys itself: single-node Redis or
- * Valkey, not Redis Cluster.)
+ * KEYS: a shard's live index. ARGV: the shard's key base (keys.ts), tombstone
+ * TTL, session-ended channel, batch size. Ends up to a batch of the shard's
+ * sessions idle past their TTL, each exactly once whichever host sweeps. The
+ * session keys it builds carry the shard's hash tag: one slot on Redis Cluster.
  */
 export const SWEEP = script(`
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-local prefix, tombTtl, ended = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local base, tombTtl, ended = ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. now, 'LIMIT', 0, tonumber(ARGV[4]))
 for _, sid in ipairs(ids) do
-  local base = prefix .. 's:{' .. sid .. '}'
-  redis.call('DEL', base, base .. ':tools', base .. ':ids', base .. ':vars', base .. ':vers', base .. ':owners')
-  redis.call('SET', base .. ':tomb', '1', 'PX', tombTtl)
+  redis.call('DEL', base .. 'sess:' .. sid, base .. 'tools:' .. sid, base .. 'ids:' .. sid, base .. 'vars:' .. sid,
+    base .. 'vers:' .. sid, base .. 'owners:' .. sid)
+  redis.call('SET', base .. 'tomb:' .. sid, '1', 'PX', tombTtl)
   redis.call('ZREM', KEYS[1], sid)
   redis.call('PUBLISH', ended, 'expired||' .. sid)
 end

@@ -22,7 +22,15 @@ import type {
   VariableWrite,
   WatchOptions,
 } from "../types.js";
-import { conflict, nextVariable, nowTimestamp } from "../variable-write.js";
+import {
+  conflict,
+  nextVariable,
+  nowTimestamp,
+  tooManyVariableBytes,
+  tooManyVariables,
+  type VariableBudget,
+  variableBudget,
+} from "../variable-write.js";
 import { RedisConnection, type Reply, type Script } from "./connection.js";
 import { RedisKeys } from "./keys.js";
 import { RedisRateLimits } from "./rate-limits.js";
@@ -31,10 +39,25 @@ import * as S from "./scripts.js";
 import { RedisWatchers, type Snapshot } from "./watchers.js";
 
 export interface RedisSessionStoreOptions {
-  /** redis:// or rediss:// URL, database included (default redis://127.0.0.1:6379/0). */
+  /**
+   * redis:// or rediss:// URL, database included (default redis://127.0.0.1:6379/0).
+   * "?cluster=true" at its end says the same as `cluster: true`.
+   */
   url?: string;
+  /**
+   * The URL names one node of a Redis Cluster (or Valkey cluster): the store
+   * learns the others from it and spreads sessions over `keyShards` (default 16).
+   */
+  cluster?: boolean;
   /** Prefix of every key and channel ("tb:"); hosts sharing sessions use the same one. */
   keyPrefix?: string;
+  /**
+   * Key shards sessions are spread over (1). Every key of a session is in its
+   * shard's Redis Cluster slot; more shards spread sessions over more cluster
+   * nodes, at the price of a session cap that concurrent creates may overshoot
+   * slightly. Part of the key layout: hosts sharing sessions use the same number.
+   */
+  keyShards?: number;
   /** Default idle TTL (1 h). */
   idleTtlMs?: number;
   /** Live sessions at most, over all hosts (10,000). */
@@ -45,10 +68,19 @@ export interface RedisSessionStoreOptions {
   maxWatchBacklog?: number;
   /** Watchers per session on this host (1,000). */
   maxWatchersPerSession?: number;
+  /** Variables per session (10,000). */
+  maxVariablesPerSession?: number;
+  /** Bytes of variables per session, as stored (encoded Variable messages; 64 MiB). */
+  maxVariableBytesPerSession?: number;
   /** How often this host ends sessions that idled out (a quarter of the TTL, at most 30 s). */
   sweepIntervalMs?: number;
   /** How long connecting may take at start (2 s). */
   connectTimeoutMs?: number;
+  /**
+   * How long a command may wait for Redis's reply (2 s): past it Redis is taken
+   * as hung and calls fail with Unavailable at once until it answers again.
+   */
+  commandTimeoutMs?: number;
   /**
    * Sessions for which this returns true are kept alive by every sweep: the
    * host passes "has calls in flight here", so a call longer than the idle TTL
@@ -106,6 +138,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly idleTtlMs: number;
   private readonly maxSessions: number;
   private readonly tombstoneTtlMs: number;
+  private readonly budget: VariableBudget;
   private closed = false;
 
   private constructor(
@@ -114,10 +147,11 @@ export class RedisSessionStore implements SessionStore {
     private readonly sub: RedisConnection,
     options: RedisSessionStoreOptions,
   ) {
-    this.keys = new RedisKeys(options.keyPrefix ?? "tb:");
+    this.keys = new RedisKeys(options.keyPrefix ?? "tb:", options.keyShards ?? 1);
     this.idleTtlMs = options.idleTtlMs ?? DEFAULT_LIMITS.sessionIdleTtlMs;
     this.maxSessions = options.maxSessions ?? DEFAULT_LIMITS.maxSessions;
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 24 * 60 * 60_000;
+    this.budget = variableBudget(options);
     this.watchers = new RedisWatchers(
       sub,
       (id) => this.keys.watch(id),
@@ -133,14 +167,21 @@ export class RedisSessionStore implements SessionStore {
       this.sweep().catch(() => {});
     }, interval);
     this.sweeper.unref();
-    redis.client.on("error", () => this.forgetRecent());
-    sub.client.on("error", () => this.forgetRecent());
+    redis.onError(() => this.forgetRecent());
+    sub.onError(() => this.forgetRecent());
   }
 
   /** Connects (two connections: commands and subscriptions); rejects with Unavailable naming the URL. */
-  static async connect(options: RedisSessionStoreOptions = {}): Promise<RedisSessionStore> {
-    const url = options.url ?? "redis://127.0.0.1:6379/0";
-    const connectOptions = options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs };
+  static async connect(given: RedisSessionStoreOptions = {}): Promise<RedisSessionStore> {
+    const { url, cluster } = clusterUrl(given.url ?? "redis://127.0.0.1:6379/0", given.cluster);
+    // On a cluster, sessions spread over 16 key shards (so over the nodes) unless told otherwise.
+    const options = { ...given, url, cluster, keyShards: given.keyShards ?? (cluster ? 16 : 1) };
+    const { connectTimeoutMs, commandTimeoutMs } = options;
+    const connectOptions = {
+      cluster,
+      ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+      ...(commandTimeoutMs === undefined ? {} : { commandTimeoutMs }),
+    };
     const redis = await RedisConnection.open(url, connectOptions);
     let sub: RedisConnection;
     // Subscriptions get their own connection (a subscribed connection runs no other commands).
@@ -152,7 +193,7 @@ export class RedisSessionStore implements SessionStore {
     }
     const store = new RedisSessionStore(redis, sub, options);
     try {
-      await sub.client.subscribe(store.keys.ended, (message) => store.heardEnded(message), true);
+      await sub.subscribe(store.keys.ended, (message) => store.heardEnded(message));
     } catch (error) {
       await store.close();
       throw redis.translate(error);
@@ -166,7 +207,7 @@ export class RedisSessionStore implements SessionStore {
     const sentAt = Date.now();
     const reply = await this.run(S.CREATE, id, [
       String(init.idleTtlMs || this.idleTtlMs),
-      String(this.maxSessions),
+      String(await this.shardBudget(id)),
       JSON.stringify(init.metadata ?? {}),
       init.owner ?? "",
       config,
@@ -211,7 +252,8 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async countSessions(): Promise<number> {
-    return (await this.redis.eval(S.COUNT, [this.keys.live], [])) as number;
+    const counts = await Promise.all(this.shards().map((shard) => this.countShard(shard)));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   async registerTools(id: string, specs: readonly ToolSpec[]): Promise<void> {
@@ -261,8 +303,13 @@ export class RedisSessionStore implements SessionStore {
         String(version),
         write.expectedVersion === undefined ? "0" : "1",
         Buffer.from(toBinary(VariableSchema, next)),
+        String(this.budget.maxVariablesPerSession),
+        String(this.budget.maxVariableBytesPerSession),
       ]).catch((error: unknown) => {
-        throw this.conflictOf(error, id, write.name, write.expectedVersion ?? version);
+        throw (
+          this.overBudget(error, id, write.name) ??
+          this.conflictOf(error, id, write.name, write.expectedVersion ?? version)
+        );
       });
       if (written !== -1) return next;
     }
@@ -303,8 +350,7 @@ export class RedisSessionStore implements SessionStore {
   watchVariables(id: string, options: WatchOptions): Promise<AsyncIterable<WatchVariablesResponse>> {
     const read = async (withVariables: boolean): Promise<Snapshot> => {
       if (withVariables) return this.snapshot(id);
-      await this.run(S.READ, id, ["0"]);
-      return { seq: 0, variables: [] };
+      return { seq: (await this.run(S.WATCH_SEQ, id, [])) as number, variables: [] };
     };
     return this.watchers.open(id, options, read);
   }
@@ -325,8 +371,33 @@ export class RedisSessionStore implements SessionStore {
 
   /** Ends sessions that idled out (every host sweeps; each session ends once). */
   async sweep(): Promise<number> {
-    const args = [this.keys.prefix, String(this.tombstoneTtlMs), this.keys.ended, String(SWEEP_BATCH)];
-    return (await this.redis.eval(S.SWEEP, [this.keys.live], args)) as number;
+    const swept = await Promise.all(
+      this.shards().map((shard) => {
+        const args = [this.keys.shardBase(shard), String(this.tombstoneTtlMs), this.keys.ended, String(SWEEP_BATCH)];
+        return this.redis.eval(S.SWEEP, [this.keys.live(shard)], args) as Promise<number>;
+      }),
+    );
+    return swept.reduce((sum, n) => sum + n, 0);
+  }
+
+  private shards(): number[] {
+    return Array.from({ length: this.keys.shards }, (_, shard) => shard);
+  }
+
+  private async countShard(shard: number): Promise<number> {
+    return (await this.redis.eval(S.COUNT, [this.keys.live(shard)], [])) as number;
+  }
+
+  /**
+   * Sessions a new one's shard may hold: the cap less the other shards' live
+   * sessions. Exact with one shard; with several, creates racing on other
+   * shards may overshoot the cap by what they add meanwhile.
+   */
+  private async shardBudget(id: string): Promise<number> {
+    if (this.keys.shards === 1) return this.maxSessions;
+    const own = this.keys.shardOf(id);
+    const others = await Promise.all(this.shards().map((shard) => (shard === own ? 0 : this.countShard(shard))));
+    return this.maxSessions - others.reduce((sum, n) => sum + n, 0);
   }
 
   private async readVariable(id: string, name: string): Promise<Variable | undefined> {
@@ -392,6 +463,16 @@ export class RedisSessionStore implements SessionStore {
     this.recent.clear();
   }
 
+  /** The script's "TB:VariableLimit:count" / "TB:VariableLimit:bytes:<would hold>" as ResourceExhausted. */
+  private overBudget(error: unknown, id: string, name: string): unknown {
+    const match = error instanceof Error ? /^(?:ERR )?TB:VariableLimit:(count|bytes:(\d+))/.exec(error.message) : null;
+    if (!match) return undefined;
+    const { maxVariablesPerSession, maxVariableBytesPerSession } = this.budget;
+    return match[1] === "count"
+      ? tooManyVariables(id, name, maxVariablesPerSession)
+      : tooManyVariableBytes(id, name, maxVariableBytesPerSession, Number(match[2]));
+  }
+
   private conflictOf(error: unknown, id: string, name: string, expected: bigint): unknown {
     const match = error instanceof Error ? /^(?:ERR )?TB:Conflict:(\d+)/.exec(error.message) : null;
     return match ? conflict(id, name, expected, match[1] as string) : error;
@@ -421,6 +502,20 @@ export class RedisSessionStore implements SessionStore {
     this.watchers.endSession(id);
     for (const listener of this.listeners) listener(id, reason);
   }
+}
+
+/** The URL without its "cluster" parameter, and whether it names a cluster (the parameter or the option). */
+function clusterUrl(url: string, option: boolean | undefined): { url: string; cluster: boolean } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, cluster: option ?? false };
+  }
+  const param = parsed.searchParams.get("cluster");
+  if (param === null) return { url, cluster: option ?? false };
+  parsed.searchParams.delete("cluster");
+  return { url: parsed.toString(), cluster: option ?? (param === "true" || param === "1") };
 }
 
 function toolExists(id: string, name: string) {

@@ -57,7 +57,7 @@ export class RedisWatchers {
     private readonly maxPerSession: number,
   ) {
     // A lost subscription means lost changes: fail watchers (clients re-watch with include_initial).
-    sub.client.on("error", () => this.failAll());
+    sub.onError(() => this.failAll());
   }
 
   async open(
@@ -142,7 +142,7 @@ export class RedisWatchers {
           else deliver(w, change);
         }
       };
-      const ready = this.sub.client.subscribe(name, listener, true).catch((error: unknown) => {
+      const ready = this.sub.subscribe(name, listener).catch((error: unknown) => {
         this.channels.delete(name);
         throw this.sub.translate(error);
       });
@@ -163,7 +163,7 @@ export class RedisWatchers {
     channel.watchers.delete(watcher);
     if (channel.watchers.size > 0) return;
     this.channels.delete(name);
-    if (this.sub.client.isReady) await this.sub.client.unsubscribe(name, channel.listener, true).catch(() => {});
+    await this.sub.unsubscribe(name, channel.listener).catch(() => {});
   }
 }
 

@@ -1,0 +1,165 @@
+// Workers on a host with auth (and TLS): a worker registering tools into a session must
+// be allowed to reach it, like any client; workers the host supervises get the host's
+// CA and a one-time token, so a secured host can still start them.
+import { PassThrough } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { ToolBridge, type ToolBridgeError } from "@toolbridge/client";
+import { generateTestCertificates, type TestCertificates } from "@toolbridge/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { serveWorker } from "../../../client/src/worker/index.js";
+import { createHost, type Host } from "../host.js";
+import { defineTool } from "../tool/define-tool.js";
+
+const TOKENS = {
+  "alice-token-0123456789": "alice",
+  "bob-token-0123456789ab": "bob",
+  "admin-token-0123456789": "ops",
+};
+const repo = fileURLToPath(new URL("../../../../", import.meta.url));
+const loader = fileURLToPath(new URL("../workers/testing/register.mjs", import.meta.url));
+
+const shoutOptions = {
+  input: z.object({ text: z.string() }),
+  handler: ({ text }: { text: string }) => text.toUpperCase(),
+};
+const shout = defineTool({ name: "shout", ...shoutOptions });
+
+async function failure(promise: Promise<unknown>): Promise<ToolBridgeError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ToolBridgeError;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("RegisterWorkerTools into a session is owner-checked", () => {
+  let host: Host;
+  const audit: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    const stream = new PassThrough();
+    stream.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) audit.push(JSON.parse(line));
+    });
+    host = await createHost({
+      port: 0,
+      logLevel: "silent",
+      auth: { tokens: TOKENS, admins: ["ops"] },
+      audit: { destination: stream },
+    });
+  });
+  afterAll(() => host.close({ graceMs: 100 }));
+
+  it("another principal's worker gets PermissionDenied (audited); the owner's and an admin's are accepted", async () => {
+    const alice = new ToolBridge(host.address, { authToken: "alice-token-0123456789", retry: false });
+    try {
+      await alice.initialize("private-session");
+      const denied = await failure(
+        serveWorker(host.address, [shout], {
+          authToken: "bob-token-0123456789ab",
+          sessionId: "private-session",
+          supervised: false,
+        }),
+      );
+      expect(denied.code).toBe("PermissionDenied");
+      expect(denied.message).not.toMatch(/alice/);
+      expect(audit).toContainEqual(
+        expect.objectContaining({
+          event: "access_denied",
+          principal: "bob",
+          sessionId: "private-session",
+          method: "RegisterWorkerTools",
+        }),
+      );
+      expect((await host.store.listTools("private-session")).map((t) => t.name)).toEqual([]);
+
+      const own = await serveWorker(host.address, [shout], {
+        authToken: "alice-token-0123456789",
+        sessionId: "private-session",
+        supervised: false,
+      });
+      try {
+        expect(await alice.callTool("shout", { text: "mine" })).toBe("MINE");
+      } finally {
+        await own.close(100);
+      }
+      const admin = await serveWorker(host.address, [defineTool({ ...shoutOptions, name: "shout_ops" })], {
+        authToken: "admin-token-0123456789",
+        sessionId: "private-session",
+        supervised: false,
+      });
+      await admin.close(100);
+    } finally {
+      await alice.close();
+    }
+  });
+});
+
+describe("supervised workers of a host with TLS and auth", () => {
+  let certs: TestCertificates;
+  beforeAll(() => {
+    certs = generateTestCertificates();
+  });
+  afterAll(() => certs.dispose());
+
+  it("TypeScript and Python workers the host starts connect with its CA and their one-time token", async () => {
+    const host = await createHost({
+      port: 0,
+      logLevel: "silent",
+      tls: { cert: certs.server.cert, key: certs.server.key, ca: certs.ca },
+      auth: { tokens: TOKENS },
+      workers: [
+        { command: process.execPath, args: ["--import", loader, `${repo}examples/workers/ts_worker.mjs`], name: "ts" },
+        { command: "/usr/bin/python3", args: [`${repo}examples/workers/python_worker.py`], name: "py" },
+      ],
+      workerOptions: { readyTimeoutMs: 20_000 },
+    });
+    const bridge = new ToolBridge(host.address, {
+      tls: { ca: certs.ca },
+      authToken: "alice-token-0123456789",
+      retry: false,
+    });
+    try {
+      expect(host.workers.count).toBe(2);
+      await bridge.initialize("calls");
+      expect(await bridge.callTool("ts_add", { a: 2, b: 3 })).toBe(5);
+      expect(await bridge.callTool("add", { a: 4, b: 5 })).toBe(9);
+    } finally {
+      await bridge.close();
+      await host.close({ graceMs: 1_000 });
+    }
+  }, 60_000);
+
+  it("a supervisor token is good for its own worker stream only, once", async () => {
+    const host = await createHost({ port: 0, logLevel: "silent", auth: { tokens: TOKENS } });
+    try {
+      // A token the host never issued, presented as a worker credential: refused like any bad token.
+      const forged = await failure(
+        serveWorker(host.address, [shout], { authToken: "0f6c1a4e-5b7d-4c1e-9a1b-2d3e4f5a6b7c", supervised: false }),
+      );
+      expect(forged.code).toBe("Unauthenticated");
+      // An issued one admits exactly one stream (it is spent when the worker says hello).
+      host.workers.hub.expect("issued-token-0123456789", {
+        id: "w",
+        maxRequests: 0,
+        onReady: () => {},
+        onClosed: () => {},
+        onExhausted: () => {},
+      });
+      const first = await serveWorker(host.address, [shout], {
+        authToken: "issued-token-0123456789",
+        workerId: "issued-token-0123456789",
+        supervised: false,
+      });
+      expect(first.workerId).toBe("w");
+      const again = await failure(
+        serveWorker(host.address, [shout], { authToken: "issued-token-0123456789", supervised: false }),
+      );
+      expect(again.code).toBe("Unauthenticated");
+      await first.close(100);
+    } finally {
+      await host.close({ graceMs: 100 });
+    }
+  });
+});
