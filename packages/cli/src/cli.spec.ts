@@ -1,70 +1,10 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, run, type Served, serve } from "./test-support/cli-process.js";
 
 /**
  * Runs the built `toolbridge` command as a user would: a child process of
  * `node packages/cli/dist/bin.js`. scripts/test.sh builds before vitest runs.
  */
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(packageDir, "dist", "bin.js");
-
-function assertBuilt(): void {
-  if (!existsSync(bin)) {
-    throw new Error(`${bin} is missing: build the CLI first with "npm run build" (scripts/test.sh does this)`);
-  }
-  // tsc -b leaves unchanged outputs alone but always rewrites its build info.
-  const built = statSync(join(packageDir, "dist", ".tsbuildinfo")).mtimeMs;
-  const sources = readdirSync(join(packageDir, "src"), { recursive: true, encoding: "utf8" }).filter(
-    (file) => file.endsWith(".ts") && !file.endsWith(".spec.ts") && !file.startsWith("test-support"),
-  );
-  const stale = sources.find((file) => statSync(join(packageDir, "src", file)).mtimeMs > built);
-  if (stale) throw new Error(`${bin} is older than src/${stale}: rebuild with "npm run build"`);
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], timeout = 20_000): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { timeout }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-interface Served {
-  child: ChildProcess;
-  address: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `toolbridge serve` and resolves once it prints its listening line. */
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [bin, "serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (data) => {
-    stderr += data;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (data) => {
-      stdout += data;
-      const match = /^toolbridge listening on (127\.0\.0\.1:\d+)\n/.exec(stdout);
-      if (match?.[1]) resolve({ child, address: match[1], stderr: () => stderr, exited });
-    });
-    exited.then((code) => reject(new Error(`serve exited with ${code} before listening:\n${stderr}`)));
-  });
-}
-
 beforeAll(assertBuilt);
 
 describe("toolbridge serve --demo", () => {
@@ -215,26 +155,14 @@ describe("toolbridge serve lifecycle", () => {
   });
 
   it("serves the HTTP/JSON gateway too with --http-port, announced on a second line", async () => {
-    const child = spawn(process.execPath, [bin, "serve", "--demo", "--port", "0", "--http-port", "0"], {
-      stdio: ["ignore", "pipe", "ignore"],
-    });
+    const served = await serve(["--demo", "--port", "0", "--http-port", "0"], 2);
     try {
-      let stdout = "";
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on("data", (data) => {
-          stdout += data;
-          const match =
-            /^toolbridge listening on 127\.0\.0\.1:\d+\ntoolbridge http gateway listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(
-              stdout,
-            );
-          if (match?.[1]) resolve(match[1]);
-        });
-        child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
-      });
+      const url = /^toolbridge http gateway listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(served.lines[1] ?? "")?.[1];
+      expect(url, served.lines.join("\n")).toBeDefined();
       const response = await fetch(`${url}/healthz`);
       expect(response.status).toBe(200);
     } finally {
-      child.kill("SIGTERM");
+      await served.stop();
     }
   });
 

@@ -200,8 +200,6 @@ async function startHost(
       ? {
           resolveRemote: (sessionId: string, toolId: string, principal: string | undefined) =>
             cluster?.resolve(sessionId, toolId, principal) ?? Promise.resolve(undefined),
-          // The gRPC adapter sets forwardedBy only after cluster.verifyForwarded accepted the call's mark.
-          verifyForwarded: () => cluster !== undefined,
         }
       : {}),
     store,

@@ -9,6 +9,8 @@ import {
   type ServerWritableStream,
 } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decodeValue } from "./codec/decode.js";
+import { encodeValue } from "./codec/encode.js";
 import {
   type StreamToolRequest,
   StreamToolRequestSchema,
@@ -24,10 +26,29 @@ const CHUNKS = 40;
 /** Chunk `i` of stream `tag`: a size and a fill that no other chunk of either stream has. */
 const payload = (tag: number, i: number) => new Uint8Array(1000 + 997 * i + tag).fill((tag * 50 + i) & 255);
 
+/** One 64 KB value sent by streams 3 and 4 at once, each chunk with its own header. */
+const shared = new Uint8Array(65_536).fill(77);
+const sharedAny = encodeValue(shared);
+
 /**
- * The data-chunk serializer writes every chunk into one scratch buffer, which is
- * only safe because grpc-js copies each serialized response into its frame at
- * once; two streams interleaving their writes must still deliver every byte.
+ * Stream 1's value, as stream 2 encodes it (with the encoder's room in front of large values), or the shared one.
+ */
+const valueOf = (tag: number, i: number) =>
+  tag === 1
+    ? create(AnySchema, { typeUrl: BYTES_URL, value: payload(tag, i) })
+    : tag === 2
+      ? encodeValue(payload(tag, i))
+      : sharedAny;
+
+/** The bytes chunk `i` of stream `tag` carries. */
+const expected = (tag: number, i: number) => (tag >= 3 ? shared : payload(tag, i));
+
+/**
+ * The data-chunk serializer writes every chunk into one scratch buffer, or writes
+ * the header into the room in front of an encoded value (one value may be in
+ * several streams): both only safe because grpc-js copies each serialized response
+ * into its frame at once; streams interleaving their writes must still deliver
+ * every byte.
  */
 describe("StreamTool through grpc-js with the hand-written chunk codec", () => {
   let server: Server;
@@ -39,7 +60,7 @@ describe("StreamTool through grpc-js with the hand-written chunk codec", () => {
       StreamTool: async (call: ServerWritableStream<StreamToolRequest, StreamToolResponse>) => {
         const tag = Number(call.request.streamId);
         for (let i = 0; i < CHUNKS; i++) {
-          const value = create(AnySchema, { typeUrl: BYTES_URL, value: payload(tag, i) });
+          const value = valueOf(tag, i);
           const chunk = create(StreamToolResponseSchema, {
             streamId: call.request.streamId,
             sequence: BigInt(i),
@@ -81,7 +102,7 @@ describe("StreamTool through grpc-js with the hand-written chunk codec", () => {
   };
 
   it("delivers every chunk of concurrent streams intact", async () => {
-    const streams = await Promise.all([read(1), read(2)]);
+    const streams = await Promise.all([read(1), read(2), read(3), read(4)]);
     for (const [index, chunks] of streams.entries()) {
       const tag = index + 1;
       expect(chunks).toHaveLength(CHUNKS + 1);
@@ -91,8 +112,9 @@ describe("StreamTool through grpc-js with the hand-written chunk codec", () => {
         expect(chunk.sequence).toBe(BigInt(i));
         expect(chunk.content.case).toBe("data");
         // Buffer.equals: toEqual walks 40 KB element by element.
-        const received = Buffer.from((chunk.content.value as { value: Uint8Array }).value);
-        expect(received.equals(payload(tag, i)), `stream ${tag} chunk ${i}`).toBe(true);
+        const any = chunk.content.value as Parameters<typeof decodeValue>[0];
+        const received = Buffer.from(tag === 1 ? any.value : (decodeValue(any) as Uint8Array));
+        expect(received.equals(expected(tag, i)), `stream ${tag} chunk ${i}`).toBe(true);
       }
       expect(chunks[CHUNKS]?.content.case).toBe("complete");
     }

@@ -2,6 +2,8 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { AnySchema } from "@bufbuild/protobuf/wkt";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { encodeValue } from "./codec/encode.js";
+import { HEADROOM } from "./codec/headroom.js";
 import { ErrorInfoSchema } from "./gen/toolbridge/v1/errors_pb.js";
 import { type StreamToolResponse, StreamToolResponseSchema } from "./gen/toolbridge/v1/tools_pb.js";
 import { readStreamToolResponse } from "./stream-response-reader.js";
@@ -61,6 +63,53 @@ describe("stream response writer and reader", () => {
       ),
       { numRuns: 400 },
     );
+  });
+
+  it("match protobuf-es when the header goes into the room in front of an encoded value", () => {
+    fc.assert(
+      fc.property(
+        // Stream ids long enough that the header sometimes does not fit the room.
+        fc.string({ unit: "binary", maxLength: HEADROOM }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.oneof(fc.nat({ max: 300 }), fc.integer({ min: 4090, max: 20_000 })),
+        fc.nat({ max: 255 }),
+        (streamId, sequence, length, fill) => {
+          const value = encodeValue(new Uint8Array(length).fill(fill));
+          const before = value.value.slice();
+          // Twice with different headers: each time toBinary's bytes, and the value untouched.
+          for (const init of [
+            { streamId, sequence, content: { case: "data" as const, value } },
+            { streamId: `${streamId}x`, sequence: sequence / 2n, content: { case: "data" as const, value } },
+          ]) {
+            const message = create(StreamToolResponseSchema, init);
+            const written = writeStreamDataChunk(message);
+            // Buffer.equals: toEqual walks kilobytes element by element.
+            expect(written?.equals(toBinary(StreamToolResponseSchema, message))).toBe(true);
+          }
+          expect(Buffer.from(value.value).equals(before)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it("writes a large encoded value in place, without a copy", () => {
+    const value = encodeValue(new Uint8Array(65_536).fill(9));
+    const message = create(StreamToolResponseSchema, {
+      streamId: "0b7f6c1e-6a8e-4c4b-9d1e-2f3a4b5c6d7e",
+      sequence: 2n ** 63n,
+      content: { case: "data", value },
+    });
+    const written = writeStreamDataChunk(message, () => {
+      throw new Error("no buffer needed");
+    });
+    expect(written?.buffer).toBe(value.value.buffer);
+    expect(Buffer.from(written as Buffer)).toEqual(Buffer.from(toBinary(StreamToolResponseSchema, message)));
+    // A value that is not where the encoder put it (here one byte in) has no room and is copied.
+    const moved = create(StreamToolResponseSchema, {
+      content: { case: "data", value: { ...value, value: value.value.subarray(1) } },
+    });
+    expect(writeStreamDataChunk(moved)?.buffer).not.toBe(value.value.buffer);
   });
 
   it("read arbitrary or damaged bytes exactly as fromBinary does, errors included", () => {

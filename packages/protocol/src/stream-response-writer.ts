@@ -1,4 +1,5 @@
 import { varintSize } from "./codec/byte-writer.js";
+import { headroomOf } from "./codec/headroom.js";
 import type { StreamToolResponse } from "./gen/toolbridge/v1/tools_pb.js";
 
 /**
@@ -8,7 +9,11 @@ import type { StreamToolResponse } from "./gen/toolbridge/v1/tools_pb.js";
  * shape (no unknown fields) straight into one buffer of its exact size, byte for
  * byte what toBinary writes (fields in number order, implicit-presence zero values
  * omitted); anything else returns undefined so the caller uses toBinary.
- * `allocate` gives the output buffer (a fresh one by default, see scratchAllocator).
+ * `allocate` gives the output buffer (a fresh one by default, see scratchAllocator),
+ * unless the value has room for the header in front of it (a large value from
+ * encodeValue): then the output is a view of the value's memory with the header
+ * written into that room. Either way the output is only valid until the next write
+ * of the same value or allocator: the caller copies or sends it before then.
  */
 export function writeStreamDataChunk(
   m: StreamToolResponse,
@@ -27,7 +32,14 @@ export function writeStreamDataChunk(
   const size =
     lenField(idBytes) + (sequence === 0n ? 0 : 1 + varint64Size(sequence)) + 1 + varintSize(anyBytes) + anyBytes;
 
-  const out = allocate(size);
+  // The value's own spare room in front (see codec/headroom.ts): the header goes there
+  // and the message is a view of the value's memory, not a copy of it.
+  const header = size - value.length;
+  const room = value.length > 0 ? headroomOf(value) : 0;
+  const inPlace = room >= header;
+  const out = inPlace
+    ? Buffer.from(value.buffer, value.byteOffset - header, size)
+    : allocate(size);
   let pos = 0;
   if (idBytes > 0) {
     out[pos++] = 0x0a; // 1: stream_id
@@ -45,7 +57,8 @@ export function writeStreamDataChunk(
   }
   if (value.length > 0) {
     out[pos++] = 0x12; // Any.value
-    out.set(value, varint(out, pos, value.length));
+    pos = varint(out, pos, value.length);
+    if (!inPlace) out.set(value, pos);
   }
   return out;
 }

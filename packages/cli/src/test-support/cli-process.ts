@@ -1,15 +1,24 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // The built `toolbridge` command as a user runs it (node packages/cli/dist/bin.js), for specs
 // that start it as a child process. Build first: npm run build.
 
-export const bin = join(fileURLToPath(new URL("../..", import.meta.url)), "dist", "bin.js");
+const packageDir = fileURLToPath(new URL("../..", import.meta.url));
+export const bin = join(packageDir, "dist", "bin.js");
 
+/** Fails when the built CLI is missing or older than a source file of the package. */
 export function assertBuilt(): void {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build the CLI first with "npm run build"`);
+  // tsc -b leaves unchanged outputs alone but always rewrites its build info.
+  const built = statSync(join(packageDir, "dist", ".tsbuildinfo")).mtimeMs;
+  const sources = readdirSync(join(packageDir, "src"), { recursive: true, encoding: "utf8" }).filter(
+    (file) => file.endsWith(".ts") && !file.endsWith(".spec.ts") && !file.startsWith("test-support"),
+  );
+  const stale = sources.find((file) => statSync(join(packageDir, "src", file)).mtimeMs > built);
+  if (stale) throw new Error(`${bin} is older than src/${stale}: rebuild with "npm run build"`);
 }
 
 /** The environment of the test run without the variables the CLI reads credentials from. */

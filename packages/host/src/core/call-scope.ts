@@ -9,7 +9,10 @@ export interface CallContext {
   readonly deadlineMs: number;
   /** Authenticated caller, when the transport knows one. */
   readonly principal?: string;
-  /** Id of the host that forwarded this call here (cluster); it already applied idempotency and rate limits. */
+  /**
+   * Id of the host that forwarded this call here (cluster), set only once its signed mark
+   * verified; that host already applied idempotency and rate limits.
+   */
   readonly forwardedBy?: string;
   /**
    * Optional cheaper way to hear about a cancel than listening on `signal`

@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { ToolBridgeError } from "@toolbridge/protocol";
 import { describe, expect, it } from "vitest";
 import { must, until } from "../testing/deferred.js";
@@ -158,7 +161,38 @@ describe("IdempotencyCache", () => {
     expect(cache.lookup("s", "r1", "tool")).toBeUndefined();
     expect(cache.lookup("t", "r1", "tool")).toBeDefined();
   });
+
+  it("lets go of expired entries at once, not when the queue is next compacted", async () => {
+    // Regression: evicted entries stayed in the queue (with their ids) for up to one more window,
+    // which the soak saw as RSS creeping for minutes. Ids of 8 KB make ~40 MB of retained strings visible.
+    let clock = 0;
+    const cache = new IdempotencyCache<string>(
+      { windowMs: 1000, maxEntries: 1e6, maxBytes: 1e9 },
+      byLength,
+      () => clock,
+    );
+    const heapBefore = heapUsedAfterGc();
+    for (let i = 0; i < 5000; i++) cache.remember("s", randomBytes(4096).toString("hex"), "tool", Promise.resolve("x"));
+    clock = 600;
+    // Younger entries keep the consumed front shorter than half the queue: no compaction.
+    for (let i = 0; i < 6000; i++) cache.remember("s", `young-${i}`, "tool", Promise.resolve("x"));
+    clock = 1001;
+    cache.remember("s", "trigger", "tool", Promise.resolve("x"));
+    // Settling callbacks still queued would hold every entry.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.size).toBe(6001);
+    const retainedMb = (heapUsedAfterGc() - heapBefore) / 2 ** 20;
+    // The 6,001 live entries take a few MB; the 5,000 expired ones would add ~40 MB.
+    expect(retainedMb).toBeLessThan(20);
+  });
 });
+
+/** Live heap bytes after a full GC (V8's gc(), made callable without starting node with --expose-gc). */
+function heapUsedAfterGc(): number {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+  return process.memoryUsage().heapUsed;
+}
 
 /** A promise the test rejects by hand. */
 function rejectLater<T>(): { promise: Promise<T>; reject(error: unknown): void } {

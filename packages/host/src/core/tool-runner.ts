@@ -62,8 +62,6 @@ export interface ToolRunnerOptions {
     toolId: string,
     principal: string | undefined,
   ) => Promise<ToolExecutor | undefined>;
-  /** Whether a forwarded-by mark comes from a host of this cluster (absent: no call is taken as forwarded). */
-  verifyForwarded?: (forwardedBy: string) => boolean;
 }
 
 /** The parts of a unary call shared by ExecuteToolRequest and BatchItem. */
@@ -397,11 +395,12 @@ export class ToolRunner {
     return checkSharedRate(shared, runtime, tool, sessionId, name, requestId);
   }
 
-  /** A call another host of the cluster forwarded here; a forged mark is refused rather than trusted. */
+  /**
+   * A call another host of the cluster forwarded here. Transports set forwardedBy only
+   * from a mark the cluster verified (the gRPC adapter; the gateway never sets it).
+   */
   private forwarded(cc: CallContext): boolean {
-    if (cc.forwardedBy === undefined) return false;
-    if (this.options.verifyForwarded?.(cc.forwardedBy)) return true;
-    throw hostError("PermissionDenied", "call marked as forwarded by a host this host does not know");
+    return cc.forwardedBy !== undefined;
   }
 
   /** A tool another host serves, unless this call was itself forwarded (no second hop). */

@@ -3,6 +3,7 @@ import { BytesValueSchema, StringValueSchema } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { decodeValue } from "./decode.js";
 import { encodeValue } from "./encode.js";
+import { HEADROOM, HEADROOM_MIN_BYTES, headroomOf } from "./headroom.js";
 
 // Top-level strings and bytes are written at their exact size by a path of their own;
 // these pin it to protobuf-es' encoding across the length-prefix and ASCII boundaries.
@@ -29,11 +30,14 @@ describe("encodeValue top-level string and bytes", () => {
     expect(decodeValue(any)).toBe(s);
   });
 
-  it.each([0, 1, 127, 128, 16_384, 100_000])("%i bytes match protobuf-es", (n) => {
+  it.each([0, 1, 127, 128, 4095, 4096, 16_384, 100_000])("%i bytes match protobuf-es", (n) => {
     const bytes = Uint8Array.from({ length: n }, (_, i) => i % 251);
     const any = encodeValue(bytes);
     expect(any.value).toEqual(toBinary(BytesValueSchema, create(BytesValueSchema, { value: bytes })));
-    expect(any.value.length).toBe(any.value.buffer.byteLength);
+    // Exact size, plus the room in front of large values for the stream chunk header.
+    const room = n >= HEADROOM_MIN_BYTES ? HEADROOM : 0;
+    expect(any.value.buffer.byteLength).toBe(any.value.length + room);
+    expect(headroomOf(any.value)).toBe(room);
     expect(decodeValue(any)).toEqual(bytes);
   });
 });

@@ -6,6 +6,7 @@ import { isArrowTable } from "./arrow.js";
 import { ByteWriter, varintSize, WIRE_FIXED64 } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension, type ValueCodec } from "./extensions.js";
 import { Float64, isWireInt } from "./float64.js";
+import { allocateWithHeadroom, HEADROOM_MIN_BYTES } from "./headroom.js";
 import { PathError } from "./path.js";
 import { writeArrowTable } from "./table-encode.js";
 import { isTimestampMessage, timestampParts, writeTimestampBody } from "./timestamp.js";
@@ -358,11 +359,14 @@ const textEncoder = new TextEncoder();
 /**
  * A StringValue or BytesValue body (field 1, omitted when empty) allocated at its exact
  * size: no growth while writing and no trailing copy, which matters for megabyte values.
+ * Large bodies get spare room in front (see headroom.ts), so the message that carries
+ * them (a stream's data chunk) can put its header there instead of copying them again.
  */
 function field1Bytes(s: string | Uint8Array): Uint8Array {
   const n = typeof s === "string" ? utf8Length(s) : s.length;
   if (n === 0) return new Uint8Array(0);
-  const out = new Uint8Array(1 + varintSize(n) + n);
+  const size = 1 + varintSize(n) + n;
+  const out = n >= HEADROOM_MIN_BYTES ? allocateWithHeadroom(size) : new Uint8Array(size);
   out[0] = 10;
   let pos = 1;
   let v = n;
@@ -453,11 +457,11 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
       w.uint32(0);
     });
   const obj = value as object;
-  const enc = new Encoder(maxDepth, codecs);
+  // Bytes, dates and the like need no Encoder (and its 1 KB buffer): made only when used.
   if (codecs.size === 0 || !codecs.forValue(obj)) {
-    if (classify(obj) === "plainContainer") return container(enc, obj);
-    if (obj instanceof Float64) return doubleWrapper(obj.value);
     if (obj instanceof Uint8Array) return any(TYPE.bytes, field1Bytes(obj));
+    if (classify(obj) === "plainContainer") return container(new Encoder(maxDepth, codecs), obj);
+    if (obj instanceof Float64) return doubleWrapper(obj.value);
     if (obj instanceof Date || isTimestampMessage(obj)) {
       const [seconds, nanos] = timestampParts(obj);
       return wrapper(TYPE.timestamp, (w) => writeTimestampBody(w, seconds, nanos));
@@ -474,6 +478,7 @@ function encodeTop(value: unknown, maxDepth: number, codecs: CodecRegistry): Any
     }
   }
   // Registered classes and raw extensions: a toolbridge.v1.Value holding the extension.
+  const enc = new Encoder(maxDepth, codecs);
   enc.reset(false);
   enc.node(obj, 0);
   return any(TYPE.toolbridgeValue, enc.w.finish());

@@ -89,6 +89,19 @@ export class RedisKeys {
     return `${this.shardBase(this.shardOf(sessionId))}req:${sessionId.length}:${sessionId}:${requestId}`;
   }
 
+  /**
+   * A session's request lease (hash: holder, until, contended, backoff; see
+   * request-lease.ts), in the session's slot so one script takes it with a record.
+   */
+  lease(sessionId: string): string {
+    return `${this.shardBase(this.shardOf(sessionId))}lease:${sessionId}`;
+  }
+
+  /** A session's request_ids with a record (zset: request_id -> expiry ms), read when a lease changes hands. */
+  requestIndex(sessionId: string): string {
+    return `${this.shardBase(this.shardOf(sessionId))}ridx:${sessionId}`;
+  }
+
   /** A token bucket shared by every host. */
   bucket(name: string): string {
     return `${this.prefix}rate:${name}`;
