@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { type StartedProcess, startProcess } from "@toolbridge/testkit";
+import { type HostProcess, startHostProcess } from "../reliability/child/host-process.js";
 
-const register = fileURLToPath(new URL("../reliability/child/register.mjs", import.meta.url));
 const main = fileURLToPath(new URL("./soak-host.ts", import.meta.url));
 
 /** What soak-host.ts reports after a forced full GC; bytes unless named otherwise. */
@@ -26,25 +25,14 @@ export interface MemoryProbe {
   readonly resources: Readonly<Record<string, number>>;
 }
 
-export interface SoakHost {
-  readonly process: StartedProcess;
-  readonly address: string;
-  readonly pid: number;
-}
+export type SoakHost = HostProcess;
 
 /**
  * Starts soak-host.ts in a child Node process (from sources) and waits until it listens. `env` is
  * added to this process's environment (e.g. MALLOC_ARENA_MAX, TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS).
  */
-export async function startSoakHost(env: Record<string, string> = {}): Promise<SoakHost> {
-  const started = await startProcess(process.execPath, ["--expose-gc", "--import", register, main], {
-    readyPattern: /^host listening on (\S+)$/m,
-    env: { TOOLBRIDGE_PORT: "0", NODE_OPTIONS: "", ...env },
-    timeoutMs: 30_000,
-  });
-  const address = started.match?.[1];
-  if (address === undefined) throw new Error("soak host printed no address");
-  return { process: started, address, pid: started.pid };
+export function startSoakHost(env: Record<string, string> = {}): Promise<SoakHost> {
+  return startHostProcess(0, env, main);
 }
 
 /** Sends `signal` and waits for the host's answer line starting with `prefix`; returns the rest of it. */

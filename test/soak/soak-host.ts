@@ -7,20 +7,10 @@ import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { getHeapSnapshot, getHeapSpaceStatistics, getHeapStatistics } from "node:v8";
-import { createHost } from "@toolbridge/host";
-import { countingTools, ToolCounter } from "../reliability/counting-tools.js";
+import { startCountingHost } from "../reliability/child/counting-host.js";
 import type { MemoryProbe } from "./memory-probe.js";
 
-const host = await createHost({
-  port: Number(process.env.TOOLBRIDGE_PORT ?? 0),
-  host: "127.0.0.1",
-  logLevel: "silent",
-  tools: countingTools(new ToolCounter()),
-  ...(process.env.TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS
-    ? { idempotencyWindowMs: Number(process.env.TOOLBRIDGE_IDEMPOTENCY_WINDOW_MS) }
-    : {}),
-});
-host.shutdownOnSignals({ graceMs: 500 });
+const host = await startCountingHost();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("soak-host needs node --expose-gc");

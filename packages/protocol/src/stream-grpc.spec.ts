@@ -30,10 +30,8 @@ const payload = (tag: number, i: number) => new Uint8Array(1000 + 997 * i + tag)
 const shared = new Uint8Array(65_536).fill(77);
 const sharedAny = encodeValue(shared);
 
-/**
- * Stream 1's value, as stream 2 encodes it (with the encoder's room in front of large values), or the shared one.
- */
-const valueOf = (tag: number, i: number) =>
+/** Chunk `i` of stream `tag`: a plain Any (1), encodeValue's with room in front of large values (2), or the shared one. */
+const chunkValue = (tag: number, i: number) =>
   tag === 1
     ? create(AnySchema, { typeUrl: BYTES_URL, value: payload(tag, i) })
     : tag === 2
@@ -60,7 +58,7 @@ describe("StreamTool through grpc-js with the hand-written chunk codec", () => {
       StreamTool: async (call: ServerWritableStream<StreamToolRequest, StreamToolResponse>) => {
         const tag = Number(call.request.streamId);
         for (let i = 0; i < CHUNKS; i++) {
-          const value = valueOf(tag, i);
+          const value = chunkValue(tag, i);
           const chunk = create(StreamToolResponseSchema, {
             streamId: call.request.streamId,
             sequence: BigInt(i),

@@ -37,9 +37,7 @@ export function writeStreamDataChunk(
   const header = size - value.length;
   const room = value.length > 0 ? headroomOf(value) : 0;
   const inPlace = room >= header;
-  const out = inPlace
-    ? Buffer.from(value.buffer, value.byteOffset - header, size)
-    : allocate(size);
+  const out = inPlace ? Buffer.from(value.buffer, value.byteOffset - header, size) : allocate(size);
   let pos = 0;
   if (idBytes > 0) {
     out[pos++] = 0x0a; // 1: stream_id

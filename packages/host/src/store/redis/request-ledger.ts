@@ -5,6 +5,7 @@ import { hostError } from "../../errors.js";
 import type { RequestLedger } from "../types.js";
 import { type RedisConnection, script } from "./connection.js";
 import type { RedisKeys } from "./keys.js";
+import { type Entry, RECORD, RequestLeases, type SessionLease } from "./request-lease.js";
 
 /**
  * A request's record is a hash: 't' tool id, 'h' id of the host running it,
@@ -12,16 +13,36 @@ import type { RedisKeys } from "./keys.js";
  * 'o' the outcome once there is one. Every script touches that one key, so
  * records are safe on Redis Cluster.
  *
- * KEYS: the record. ARGV: tool id, window ms, this host's id, a fresh token.
- * nil when claimed, else {tool id, outcome or nil, host, token}.
+ * KEYS: the record, the session's lease, its request index (request-lease.ts).
+ * ARGV: tool id, window ms, this host's id, a fresh token, this ledger's id,
+ * the request_id, backoff ms. nil when claimed, 1 when another host leases the
+ * session (it may have claimed this request_id and not written the record yet:
+ * wait; the lease holder is told to hand over), else {tool id, outcome or nil, host, token}.
  */
 const CLAIM = script(`
 local r = redis.call('HMGET', KEYS[1], 't', 'o', 'h', 'a')
 if r[1] then return r end
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local l = redis.call('HMGET', KEYS[2], 'h', 'u')
+if l[1] and l[1] ~= '' and l[1] ~= ARGV[5] then
+  if tonumber(l[2] or '0') > now then
+    redis.call('HSET', KEYS[2], 'c', '1', 'x', now + tonumber(ARGV[7]))
+    return 1
+  end
+  -- The last holder's memory no longer covers every record of the session.
+  redis.call('HSET', KEYS[2], 'h', '')
+end
 redis.call('HSET', KEYS[1], 't', ARGV[1], 'h', ARGV[3], 'a', ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[2]), ARGV[6])
+redis.call('PEXPIRE', KEYS[3], ARGV[2])
 return nil
 `);
+
+/** After a host had to wait for a lease, no host leases the session for this long (they share it). */
+const CONTENDED_BACKOFF_MS = 10_000;
 
 /**
  * KEYS: the record. ARGV: token of the attempt to replace (its host stopped
@@ -57,7 +78,7 @@ const MAX_POLL_MS = 100;
 /** How often writes that failed while Redis was away are tried again. */
 const REPAIR_INTERVAL_MS = 500;
 
-type ClaimReply = [tool: Buffer, outcome: Buffer | null, host: Buffer | null, token: Buffer | null];
+type ClaimReply = [tool: Buffer, outcome: Buffer | null, host: Buffer | null, token: Buffer | null] | 1;
 
 /** A write that must reach Redis eventually (an outcome, or a release), tried until it does or no longer matters. */
 interface Repair {
@@ -82,15 +103,29 @@ export class RedisRequestLedger implements RequestLedger {
   private closed = false;
   private repairs: Repair[] = [];
   private repairTimer: NodeJS.Timeout | undefined;
-  private readonly tokenPrefix = `${randomUUID()}.`;
+  private readonly ledgerId = randomUUID();
+  private readonly tokenPrefix = `${this.ledgerId}.`;
   private attempts = 0;
+  /** Per-session request leases (undefined: every claim asks Redis). */
+  private readonly leases: RequestLeases | undefined;
+  private lastWindowMs = 0;
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly keys: RedisKeys,
     /** Id of this host in its cluster ("" = none: its claims are never taken over). */
     private readonly hostId: () => string,
-  ) {}
+    /** How long a request lease lasts (0 = no leases). */
+    leaseMs = 0,
+  ) {
+    this.leases =
+      leaseMs > 0 ? new RequestLeases(redis, keys, this.ledgerId, { leaseMs }, () => this.lastWindowMs) : undefined;
+  }
+
+  /** True while this host claims the session's request_ids without asking Redis (it holds the session's lease). */
+  leased(sessionId: string): boolean {
+    return this.leases?.holds(sessionId) ?? false;
+  }
 
   async once(
     sessionId: string,
@@ -100,41 +135,128 @@ export class RedisRequestLedger implements RequestLedger {
     cancelled: () => boolean,
     run: () => Promise<ExecuteToolResponse>,
   ): Promise<ExecuteToolResponse> {
+    this.lastWindowMs = windowMs;
+    const lease = this.leases?.held(sessionId);
+    if (lease) {
+      const entry = lease.entries.get(requestId);
+      if (!entry) return this.runLocally(lease, sessionId, requestId, toolId, windowMs, run);
+      if (entry.kind === "local") {
+        if (entry.toolId !== toolId) throw reusedFor(sessionId, requestId, toolId, entry.toolId);
+        if (entry.running) {
+          // Same host, still running: share it; if it ends without an outcome, try again (as the memory store does).
+          return entry.running.catch((error: unknown) => {
+            if (cancelled()) throw error;
+            return this.once(sessionId, requestId, toolId, windowMs, cancelled, run);
+          });
+        }
+        // Settled: its outcome is in Redis once its writes landed.
+        await entry.written;
+      }
+    }
+    return this.claimInRedis(sessionId, requestId, toolId, windowMs, cancelled, run);
+  }
+
+  /**
+   * Claimed in memory under the session's lease: runs at once; the record and
+   * then the outcome are written behind, in order, with the next command.
+   */
+  private runLocally(
+    lease: SessionLease,
+    sessionId: string,
+    requestId: string,
+    toolId: string,
+    windowMs: number,
+    run: () => Promise<ExecuteToolResponse>,
+  ): Promise<ExecuteToolResponse> {
+    const leases = this.leases as RequestLeases;
     const key = this.keys.request(sessionId, requestId);
+    const token = this.nextToken();
+    const until = Date.now() + windowMs;
+    const entry: Entry = { toolId, kind: "local", expiresAt: until + 5_000 };
+    leases.claimLocally(lease, requestId, entry);
+    const args = [toolId, String(windowMs), this.hostId(), token, requestId];
+    const keys = [key, this.keys.requestIndex(sessionId)];
+    const written = this.redis.evalSoon(RECORD, keys, args);
+    entry.written = written.catch(() => {});
+    leases.track(lease, written);
+    written.catch(() => {
+      // The record may not be in Redis: stop claiming locally (the repair keeps trying).
+      leases.lost(sessionId);
+      this.repair(() => this.redis.eval(RECORD, keys, args), until);
+    });
+    const running = run().then(
+      (outcome) => {
+        entry.running = undefined;
+        // After the response is on its way; a repeat elsewhere polls the running record until this lands.
+        setImmediate(() => {
+          const done = [token, Buffer.from(toBinary(ExecuteToolResponseSchema, outcome)), String(windowMs)];
+          this.repair(() => this.redis.evalSoon(COMPLETE, [key], done), until);
+        });
+        return outcome;
+      },
+      (error: unknown) => {
+        entry.running = undefined;
+        leases.forget(sessionId, requestId, entry);
+        this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
+        throw error;
+      },
+    );
+    entry.running = running;
+    return running;
+  }
+
+  private async claimInRedis(
+    sessionId: string,
+    requestId: string,
+    toolId: string,
+    windowMs: number,
+    cancelled: () => boolean,
+    run: () => Promise<ExecuteToolResponse>,
+  ): Promise<ExecuteToolResponse> {
+    const key = this.keys.request(sessionId, requestId);
+    const keys = [key, this.keys.lease(sessionId), this.keys.requestIndex(sessionId)];
     const window = String(windowMs);
+    const backoff = String(CONTENDED_BACKOFF_MS);
     let pollMs = FIRST_POLL_MS;
+    this.leases?.noteRemote(sessionId, requestId, toolId);
     for (;;) {
       const token = this.nextToken();
       const prior = (await this.write(key, windowMs, token, () =>
-        this.redis.eval(CLAIM, [key], [toolId, window, this.hostId(), token]),
+        this.redis.eval(CLAIM, keys, [toolId, window, this.hostId(), token, this.ledgerId, requestId, backoff]),
       )) as ClaimReply | null;
-      if (prior === null) return this.runClaimed(key, windowMs, token, run);
-      const [owner, outcome, host, priorToken] = prior;
-      if (owner.toString("utf8") !== toolId) {
-        throw hostError("InvalidArgument", `request_id ${requestId} was already used for tool ${owner}`, {
-          session_id: sessionId,
-          request_id: requestId,
-          tool_name: toolId,
-        });
+      if (prior === null) {
+        this.leases?.maybeAcquire(sessionId);
+        return this.runClaimed(key, windowMs, token, run);
       }
-      if (outcome) return fromBinary(ExecuteToolResponseSchema, outcome);
-      if (this.closed) throw hostError("Unavailable", "host shutting down", { request_id: requestId });
-      if (cancelled()) {
-        throw hostError("Cancelled", "call cancelled while waiting for the outcome of its first attempt", {
-          session_id: sessionId,
-          request_id: requestId,
-        });
-      }
-      if (host && host.length > 0 && priorToken && !(await this.alive(host.toString("utf8")))) {
-        // That attempt will never finish: its host stopped beating.
-        const next = this.nextToken();
-        const args = [priorToken, toolId, window, this.hostId(), next];
-        const taken = await this.write(key, windowMs, next, () => this.redis.eval(TAKE_OVER, [key], args));
-        if (taken === 1) return this.runClaimed(key, windowMs, next, run);
-        continue;
+      if (prior !== 1) {
+        const [owner, outcome, host, priorToken] = prior;
+        if (owner.toString("utf8") !== toolId) throw reusedFor(sessionId, requestId, toolId, owner.toString("utf8"));
+        if (outcome) return fromBinary(ExecuteToolResponseSchema, outcome);
+        this.checkWaiting(sessionId, requestId, cancelled);
+        if (host && host.length > 0 && priorToken && !(await this.alive(host.toString("utf8")))) {
+          // That attempt will never finish: its host stopped beating.
+          const next = this.nextToken();
+          const args = [priorToken, toolId, window, this.hostId(), next];
+          const taken = await this.write(key, windowMs, next, () => this.redis.eval(TAKE_OVER, [key], args));
+          if (taken === 1) return this.runClaimed(key, windowMs, next, run);
+          continue;
+        }
+      } else {
+        // Another host leases the session: its record (if it claimed this id) lands within ms, or it hands over.
+        this.checkWaiting(sessionId, requestId, cancelled);
       }
       await sleep(pollMs);
       pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
+    }
+  }
+
+  private checkWaiting(sessionId: string, requestId: string, cancelled: () => boolean): void {
+    if (this.closed) throw hostError("Unavailable", "host shutting down", { request_id: requestId });
+    if (cancelled()) {
+      throw hostError("Cancelled", "call cancelled while waiting for the outcome of its first attempt", {
+        session_id: sessionId,
+        request_id: requestId,
+      });
     }
   }
 
@@ -145,6 +267,7 @@ export class RedisRequestLedger implements RequestLedger {
 
   close(): void {
     this.closed = true;
+    this.leases?.close();
     clearTimeout(this.repairTimer);
     this.repairs = [];
   }
@@ -204,6 +327,14 @@ export class RedisRequestLedger implements RequestLedger {
     const now = Date.now();
     for (const r of due) if (r.until > now) this.repair(r.write, r.until);
   }
+}
+
+function reusedFor(sessionId: string, requestId: string, toolId: string, owner: string) {
+  return hostError("InvalidArgument", `request_id ${requestId} was already used for tool ${owner}`, {
+    session_id: sessionId,
+    request_id: requestId,
+    tool_name: toolId,
+  });
 }
 
 function sleep(ms: number): Promise<void> {
