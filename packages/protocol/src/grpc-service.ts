@@ -53,7 +53,11 @@ function serializeExecuteToolResponse(message: ExecuteToolResponse): Buffer {
  */
 const chunkScratch = scratchAllocator();
 
-/** A stream's data chunks (one per 64 KB of payload): written directly, without an allocation. */
+/**
+ * A stream's data chunks (one per 64 KB of payload): written directly, without an
+ * allocation, and for a value from encodeValue without a copy either (the header goes
+ * into the room the encoder left in front of it).
+ */
 function serializeStreamToolResponse(message: StreamToolResponse): Buffer {
   const written = writeStreamDataChunk(message, chunkScratch);
   if (written) return written;

@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { Metadata, status } from "@grpc/grpc-js";
 import { ToolBridge } from "@toolbridge/client";
 import { encodeValue } from "@toolbridge/protocol";
@@ -8,20 +7,11 @@ import { createHost, type Host } from "../host.js";
 import { expectGrpcFailure, type TestClient, testClient } from "../testing/client.js";
 import { defineTool } from "../tool/define-tool.js";
 import { GRANTS_METADATA_KEY } from "./session-access.js";
+import { auditCapture, bearer, TEST_TOKENS as TOKENS } from "./testing.js";
 
 // Bearer tokens and session ownership on gRPC and the gateway, and the audit
 // stream that records it all.
 
-const TOKENS = {
-  "alice-token-0123456789": "alice",
-  "bob-token-0123456789ab": "bob",
-  "admin-token-0123456789": "ops",
-};
-const bearer = (token: string) => {
-  const metadata = new Metadata();
-  metadata.set("authorization", `Bearer ${token}`);
-  return metadata;
-};
 const ALICE = bearer("alice-token-0123456789");
 const BOB = bearer("bob-token-0123456789ab");
 const ADMIN = bearer("admin-token-0123456789");
@@ -30,13 +20,9 @@ const secret = defineTool({ name: "secret", input: z.object({}), handler: () => 
 
 let host: Host;
 let client: TestClient;
-const auditLines: Record<string, unknown>[] = [];
+const { destination: audit, events: auditLines } = auditCapture();
 
 beforeAll(async () => {
-  const audit = new PassThrough();
-  audit.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line.trim()) auditLines.push(JSON.parse(line));
-  });
   host = await createHost({
     port: 0,
     httpPort: 0,
@@ -47,11 +33,11 @@ beforeAll(async () => {
     maxMessageBytes: 64 * 1024,
   });
   client = testClient(host.address);
-  await client.unary("initializeSession", { sessionId: "session-a1" }, ALICE as never);
+  await client.unary("initializeSession", { sessionId: "session-a1" }, ALICE);
   await client.unary(
     "setVariable",
     { sessionId: "session-a1", name: "plan", value: encodeValue("alice's private plan") },
-    ALICE as never,
+    ALICE,
   );
 });
 
@@ -60,23 +46,16 @@ afterAll(async () => {
   await host.close({ graceMs: 100 });
 });
 
-/** grpc-js reads a Metadata given where the test client passes call options as the call's metadata. */
-function as(metadata: Metadata) {
-  return metadata as never;
-}
-
 describe("bearer tokens on gRPC", () => {
   it("no token, a malformed header or a wrong token: UNAUTHENTICATED with ErrorInfo", async () => {
     for (const metadata of [new Metadata(), bearer("short"), bearer("alice-token-0123456780")]) {
-      const failure = await expectGrpcFailure(
-        client.unary("getSessionInfo", { sessionId: "session-a1" }, as(metadata)),
-      );
+      const failure = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, metadata));
       expect(failure.code).toBe(status.UNAUTHENTICATED);
       expect(failure.info?.type).toBe("Unauthenticated");
     }
     const malformed = new Metadata();
     malformed.set("authorization", "Basic YWxpY2U6cHc=");
-    expect((await expectGrpcFailure(client.unary("healthCheck", {}, as(malformed)))).code).toBe(status.UNAUTHENTICATED);
+    expect((await expectGrpcFailure(client.unary("healthCheck", {}, malformed))).code).toBe(status.UNAUTHENTICATED);
   });
 
   it("the TypeScript client's authToken works, and the session records its owner", async () => {
@@ -105,7 +84,7 @@ describe("session ownership", () => {
       ["cleanupSession", { sessionId: "session-a1", force: true }],
     ] as const;
     for (const [method, request] of requests) {
-      const failure = await expectGrpcFailure(client.unary(method, request as never, as(BOB)));
+      const failure = await expectGrpcFailure(client.unary(method, request as never, BOB));
       expect(failure.code, method).toBe(status.PERMISSION_DENIED);
       expect(failure.info?.type).toBe("PermissionDenied");
       expect(failure.error.details).not.toMatch(/alice|plan|secret/);
@@ -115,19 +94,19 @@ describe("session ownership", () => {
       ["watchVariables", { sessionId: "session-a1" }],
     ] as const;
     for (const [method, request] of streams) {
-      const failure = await expectGrpcFailure(client.collect(method, request as never, as(BOB)));
+      const failure = await expectGrpcFailure(client.collect(method, request as never, BOB));
       expect(failure.code, method).toBe(status.PERMISSION_DENIED);
     }
     // Nothing changed: alice still reads her plan.
-    const plan = await client.unary("getVariable", { sessionId: "session-a1", name: "plan" }, as(ALICE));
+    const plan = await client.unary("getVariable", { sessionId: "session-a1", name: "plan" }, ALICE);
     expect(plan.variable?.metadata?.version).toBe(1n);
     expect(plan.variable?.metadata?.createdBy).toBe("alice");
   });
 
   it("guessing ids: an existing session of someone else is PERMISSION_DENIED, a free id is just not found", async () => {
-    const guessed = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(BOB)));
+    const guessed = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, BOB));
     expect(guessed.code).toBe(status.PERMISSION_DENIED);
-    const free = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "no-such-session" }, as(BOB)));
+    const free = await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "no-such-session" }, BOB));
     expect(free.code).toBe(status.NOT_FOUND);
   });
 
@@ -135,10 +114,10 @@ describe("session ownership", () => {
     await client.unary(
       "initializeSession",
       { sessionId: "shared", metadata: { [GRANTS_METADATA_KEY]: "bob, carol" } },
-      as(ALICE),
+      ALICE,
     );
-    expect((await client.unary("getSessionInfo", { sessionId: "shared" }, as(BOB))).session?.sessionId).toBe("shared");
-    expect((await client.unary("getSessionInfo", { sessionId: "session-a1" }, as(ADMIN))).session?.sessionId).toBe(
+    expect((await client.unary("getSessionInfo", { sessionId: "shared" }, BOB)).session?.sessionId).toBe("shared");
+    expect((await client.unary("getSessionInfo", { sessionId: "session-a1" }, ADMIN)).session?.sessionId).toBe(
       "session-a1",
     );
   });
@@ -172,17 +151,17 @@ describe("audit log", () => {
   it("records sessions created and cleaned, tools registered, auth failures, denied access and limit hits", async () => {
     host.registerTool(defineTool({ name: "late_tool", input: z.object({}), handler: () => 1 }));
     await expectGrpcFailure(client.unary("healthCheck", {}, as(bearer("nope-nope-nope-nope"))));
-    await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, as(BOB)));
-    await client.unary("initializeSession", { sessionId: "short-lived" }, as(BOB));
+    await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, BOB));
+    await client.unary("initializeSession", { sessionId: "short-lived" }, BOB);
     // A limit: a variable value over the 64 KiB message limit.
     await expectGrpcFailure(
       client.unary(
         "setVariable",
         { sessionId: "short-lived", name: "big", value: encodeValue("x".repeat(100_000)) },
-        as(BOB),
+        BOB,
       ),
     );
-    await client.unary("cleanupSession", { sessionId: "short-lived" }, as(BOB));
+    await client.unary("cleanupSession", { sessionId: "short-lived" }, BOB);
     await new Promise((resolve) => setTimeout(resolve, 50));
 
     const events = (name: string) => auditLines.filter((l) => l.event === name);

@@ -1,38 +1,28 @@
 // Budgets an authenticated caller cannot grow past: live sessions per principal,
 // variables (count and bytes) per session. Each refusal is ResourceExhausted with an
 // ErrorInfo naming the limit, on gRPC and HTTP, and an audited limit hit.
-import { PassThrough } from "node:stream";
-import { Metadata, status } from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { encodeValue } from "@toolbridge/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHost, type Host } from "../host.js";
 import { expectGrpcFailure, type TestClient, testClient } from "../testing/client.js";
 import { DEFAULT_MAX_SESSIONS_PER_PRINCIPAL } from "./session-quota.js";
+import { auditCapture, bearer, TEST_TOKENS } from "./testing.js";
 
-const TOKENS = { "alice-token-0123456789": "alice", "bob-token-0123456789ab": "bob" };
-const bearer = (token: string) => {
-  const metadata = new Metadata();
-  metadata.set("authorization", `Bearer ${token}`);
-  return metadata as never;
-};
 const ALICE = bearer("alice-token-0123456789");
 const BOB = bearer("bob-token-0123456789ab");
 
 let host: Host;
 let client: TestClient;
-const audit: Record<string, unknown>[] = [];
+const { destination: auditStream, events: audit } = auditCapture();
 
 beforeAll(async () => {
-  const stream = new PassThrough();
-  stream.on("data", (chunk: Buffer) => {
-    for (const line of chunk.toString().split("\n")) if (line.trim()) audit.push(JSON.parse(line));
-  });
   host = await createHost({
     port: 0,
     httpPort: 0,
     logLevel: "silent",
-    auth: { tokens: TOKENS, maxSessionsPerPrincipal: 3 },
-    audit: { destination: stream },
+    auth: { tokens: TEST_TOKENS, maxSessionsPerPrincipal: 3 },
+    audit: { destination: auditStream },
     maxVariablesPerSession: 2,
     maxVariableBytesPerSession: 10_000,
   });
@@ -103,7 +93,7 @@ describe("sessions per principal", () => {
   });
 
   it(`defaults to ${DEFAULT_MAX_SESSIONS_PER_PRINCIPAL} with auth on`, async () => {
-    const other = await createHost({ port: 0, logLevel: "silent", auth: { tokens: TOKENS } });
+    const other = await createHost({ port: 0, logLevel: "silent", auth: { tokens: TEST_TOKENS } });
     const c = testClient(other.address);
     try {
       for (let start = 0; start < DEFAULT_MAX_SESSIONS_PER_PRINCIPAL; start += 100) {

@@ -1,7 +1,6 @@
 // Workers on a host with auth (and TLS): a worker registering tools into a session must
 // be allowed to reach it, like any client; workers the host supervises get the host's
 // CA and a one-time token, so a secured host can still start them.
-import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { ToolBridge, type ToolBridgeError } from "@toolbridge/client";
 import { generateTestCertificates, type TestCertificates } from "@toolbridge/testkit";
@@ -10,12 +9,8 @@ import { z } from "zod";
 import { serveWorker } from "../../../client/src/worker/index.js";
 import { createHost, type Host } from "../host.js";
 import { defineTool } from "../tool/define-tool.js";
+import { auditCapture, TEST_TOKENS as TOKENS } from "./testing.js";
 
-const TOKENS = {
-  "alice-token-0123456789": "alice",
-  "bob-token-0123456789ab": "bob",
-  "admin-token-0123456789": "ops",
-};
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
 const loader = fileURLToPath(new URL("../workers/testing/register.mjs", import.meta.url));
 
@@ -36,12 +31,8 @@ async function failure(promise: Promise<unknown>): Promise<ToolBridgeError> {
 
 describe("RegisterWorkerTools into a session is owner-checked", () => {
   let host: Host;
-  const audit: Record<string, unknown>[] = [];
+  const { destination: stream, events: audit } = auditCapture();
   beforeAll(async () => {
-    const stream = new PassThrough();
-    stream.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) audit.push(JSON.parse(line));
-    });
     host = await createHost({
       port: 0,
       logLevel: "silent",

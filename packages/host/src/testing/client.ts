@@ -6,6 +6,7 @@ import {
   type Client,
   type ClientReadableStream,
   credentials,
+  type Metadata,
   makeGenericClientConstructor,
   type ServiceError,
 } from "@grpc/grpc-js";
@@ -17,11 +18,14 @@ type Out<K extends keyof Methods> = MessageShape<Methods[K]["output"]>;
 
 const BridgeClient = makeGenericClientConstructor(bridgeServiceDefinition, "BridgeService");
 
+/** Call options, or the call's metadata (grpc-js takes either in that position). */
+type CallSettings = CallOptions | Metadata;
+
 export interface TestClient {
-  unary<K extends keyof Methods>(method: K, request: In<K>, options?: CallOptions): Promise<Out<K>>;
-  stream<K extends keyof Methods>(method: K, request: In<K>, options?: CallOptions): ClientReadableStream<Out<K>>;
+  unary<K extends keyof Methods>(method: K, request: In<K>, options?: CallSettings): Promise<Out<K>>;
+  stream<K extends keyof Methods>(method: K, request: In<K>, options?: CallSettings): ClientReadableStream<Out<K>>;
   /** Reads a whole server stream. */
-  collect<K extends keyof Methods>(method: K, request: In<K>, options?: CallOptions): Promise<Out<K>[]>;
+  collect<K extends keyof Methods>(method: K, request: In<K>, options?: CallSettings): Promise<Out<K>[]>;
   readonly raw: Client;
   close(): void;
 }

@@ -264,20 +264,18 @@ export class RequestLeases {
     lease.used = false;
     lease.renewing = true;
     const sentAt = Date.now();
-    this.redis
-      .eval(RENEW, [this.keys.lease(sessionId)], [this.id, String(this.options.leaseMs)])
-      .then(
-        (reply) => {
-          lease.renewing = false;
-          if (this.closed || lease.validUntil === 0) return;
-          if (reply === 1) this.hold(sessionId, lease, sentAt);
-          else this.end(sessionId, lease, reply === 0);
-        },
-        () => {
-          lease.renewing = false;
-          this.end(sessionId, lease, false);
-        },
-      );
+    this.redis.eval(RENEW, [this.keys.lease(sessionId)], [this.id, String(this.options.leaseMs)]).then(
+      (reply) => {
+        lease.renewing = false;
+        if (this.closed || lease.validUntil === 0) return;
+        if (reply === 1) this.hold(sessionId, lease, sentAt);
+        else this.end(sessionId, lease, reply === 0);
+      },
+      () => {
+        lease.renewing = false;
+        this.end(sessionId, lease, false);
+      },
+    );
   }
 
   /**

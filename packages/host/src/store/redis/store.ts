@@ -87,6 +87,14 @@ export interface RedisSessionStoreOptions {
    * does not see its session expire under it.
    */
   isBusy?: (id: string) => boolean;
+  /**
+   * Request leases (ms a lease lasts; 0 = off): a host serving a session's calls
+   * leases the session and claims its request_ids in memory, writing the records
+   * behind, so a call with a request_id does not wait for Redis first; other
+   * hosts wait for the holder's records (docs/scale-out.md). "?request_lease_ms=N"
+   * at the URL's end says the same.
+   */
+  requestLeaseMs?: number;
 }
 
 /** Extra life of a session's keys past its idle TTL: the scripts decide expiry, Redis frees the memory. */
@@ -158,7 +166,12 @@ export class RedisSessionStore implements SessionStore {
       options.maxWatchBacklog ?? 10_000,
       options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession,
     );
-    this.requests = new RedisRequestLedger(redis, this.keys, () => this.hostId);
+    this.requests = new RedisRequestLedger(
+      redis,
+      this.keys,
+      () => this.hostId,
+      options.requestLeaseMs ?? Number(process.env.TB_H11_LEASE ?? 0),
+    ); // H11-TEMP
     this.rateLimits = new RedisRateLimits(redis, this.keys);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     const isBusy = options.isBusy ?? (() => false);
@@ -173,9 +186,16 @@ export class RedisSessionStore implements SessionStore {
 
   /** Connects (two connections: commands and subscriptions); rejects with Unavailable naming the URL. */
   static async connect(given: RedisSessionStoreOptions = {}): Promise<RedisSessionStore> {
-    const { url, cluster } = clusterUrl(given.url ?? "redis://127.0.0.1:6379/0", given.cluster);
+    const leased = leaseUrl(given.url ?? "redis://127.0.0.1:6379/0", given.requestLeaseMs);
+    const { url, cluster } = clusterUrl(leased.url, given.cluster);
     // On a cluster, sessions spread over 16 key shards (so over the nodes) unless told otherwise.
-    const options = { ...given, url, cluster, keyShards: given.keyShards ?? (cluster ? 16 : 1) };
+    const options = {
+      ...given,
+      url,
+      cluster,
+      keyShards: given.keyShards ?? (cluster ? 16 : 1),
+      requestLeaseMs: leased.requestLeaseMs,
+    };
     const { connectTimeoutMs, commandTimeoutMs } = options;
     const connectOptions = {
       cluster,
@@ -516,6 +536,22 @@ function clusterUrl(url: string, option: boolean | undefined): { url: string; cl
   if (param === null) return { url, cluster: option ?? false };
   parsed.searchParams.delete("cluster");
   return { url: parsed.toString(), cluster: option ?? (param === "true" || param === "1") };
+}
+
+/** "?request_lease_ms=N" taken off the URL (the option wins). */
+function leaseUrl(url: string, option: number | undefined): { url: string; requestLeaseMs: number | undefined } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, requestLeaseMs: option };
+  }
+  const param = parsed.searchParams.get("request_lease_ms");
+  if (param === null) return { url, requestLeaseMs: option };
+  parsed.searchParams.delete("request_lease_ms");
+  const given = Number(param);
+  if (!Number.isFinite(given) || given < 0) throw new RangeError(`request_lease_ms must be a number >= 0: ${param}`);
+  return { url: parsed.toString(), requestLeaseMs: option ?? given };
 }
 
 function toolExists(id: string, name: string) {
