@@ -150,7 +150,7 @@ describe("gateway", () => {
 describe("audit log", () => {
   it("records sessions created and cleaned, tools registered, auth failures, denied access and limit hits", async () => {
     host.registerTool(defineTool({ name: "late_tool", input: z.object({}), handler: () => 1 }));
-    await expectGrpcFailure(client.unary("healthCheck", {}, as(bearer("nope-nope-nope-nope"))));
+    await expectGrpcFailure(client.unary("healthCheck", {}, bearer("nope-nope-nope-nope")));
     await expectGrpcFailure(client.unary("getSessionInfo", { sessionId: "session-a1" }, BOB));
     await client.unary("initializeSession", { sessionId: "short-lived" }, BOB);
     // A limit: a variable value over the 64 KiB message limit.

@@ -52,8 +52,9 @@ return 1
 
 /**
  * Record of a request_id claimed under the lease, written behind (the tool is
- * already running). KEYS: record, request index. ARGV: tool id, window ms, host
- * id, token, request_id. 0 if a record was there already (see docs/scale-out.md:
+ * already running, or done: then with its outcome). KEYS: record, request
+ * index. ARGV: tool id, window ms, host id, token, request_id, outcome bytes
+ * ("" = still running). 0 if a record was there already (see docs/scale-out.md:
  * only when the lease lapsed under a stalled holder).
  */
 export const RECORD = script(`
@@ -61,6 +62,7 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 redis.call('HSET', KEYS[1], 't', ARGV[1], 'h', ARGV[3], 'a', ARGV[4])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'o', ARGV[6]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[5])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])

@@ -6,6 +6,7 @@ import type { RequestLedger } from "../types.js";
 import { type RedisConnection, script } from "./connection.js";
 import type { RedisKeys } from "./keys.js";
 import { type Entry, RECORD, RequestLeases, type SessionLease } from "./request-lease.js";
+import { type BehindRecord, WriteBehind } from "./write-behind.js";
 
 /**
  * A request's record is a hash: 't' tool id, 'h' id of the host running it,
@@ -109,6 +110,7 @@ export class RedisRequestLedger implements RequestLedger {
   /** Per-session request leases (undefined: every claim asks Redis). */
   private readonly leases: RequestLeases | undefined;
   private lastWindowMs = 0;
+  private readonly behind: WriteBehind;
 
   constructor(
     private readonly redis: RedisConnection,
@@ -118,6 +120,7 @@ export class RedisRequestLedger implements RequestLedger {
     /** How long a request lease lasts (0 = no leases). */
     leaseMs = 0,
   ) {
+    this.behind = new WriteBehind(redis);
     this.leases =
       leaseMs > 0 ? new RequestLeases(redis, keys, this.ledgerId, { leaseMs }, () => this.lastWindowMs) : undefined;
   }
@@ -174,22 +177,34 @@ export class RedisRequestLedger implements RequestLedger {
     const until = Date.now() + windowMs;
     const entry: Entry = { toolId, kind: "local", expiresAt: until + 5_000 };
     leases.claimLocally(lease, requestId, entry);
-    const args = [toolId, String(windowMs), this.hostId(), token, requestId];
-    const keys = [key, this.keys.requestIndex(sessionId)];
-    const written = this.redis.evalSoon(RECORD, keys, args);
+    const record: BehindRecord = {
+      keys: [key, this.keys.requestIndex(sessionId)],
+      args: [toolId, String(windowMs), this.hostId(), token, requestId],
+    };
+    let sent = false;
+    const written = this.behind.add(record).finally(() => {
+      sent = true;
+    });
     entry.written = written.catch(() => {});
     leases.track(lease, written);
     written.catch(() => {
       // The record may not be in Redis: stop claiming locally (the repair keeps trying).
       leases.lost(sessionId);
-      this.repair(() => this.redis.eval(RECORD, keys, args), until);
+      if (record.dropped) return;
+      this.repair(() => this.redis.eval(RECORD, record.keys, [...record.args, record.outcome ?? ""]), until);
     });
     const running = run().then(
       (outcome) => {
         entry.running = undefined;
+        const bytes = () => Buffer.from(toBinary(ExecuteToolResponseSchema, outcome));
+        if (!sent) {
+          // Not sent yet: the record goes out with its outcome, in one script.
+          record.outcome = bytes();
+          return outcome;
+        }
         // After the response is on its way; a repeat elsewhere polls the running record until this lands.
         setImmediate(() => {
-          const done = [token, Buffer.from(toBinary(ExecuteToolResponseSchema, outcome)), String(windowMs)];
+          const done = [token, bytes(), String(windowMs)];
           this.repair(() => this.redis.evalSoon(COMPLETE, [key], done), until);
         });
         return outcome;
@@ -197,7 +212,8 @@ export class RedisRequestLedger implements RequestLedger {
       (error: unknown) => {
         entry.running = undefined;
         leases.forget(sessionId, requestId, entry);
-        this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
+        if (!sent) record.dropped = true;
+        else this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
         throw error;
       },
     );
@@ -267,6 +283,7 @@ export class RedisRequestLedger implements RequestLedger {
 
   close(): void {
     this.closed = true;
+    this.behind.flush();
     this.leases?.close();
     clearTimeout(this.repairTimer);
     this.repairs = [];
