@@ -4,9 +4,9 @@
 import { create } from "@bufbuild/protobuf";
 import { type ExecuteToolResponse, ExecuteToolResponseSchema } from "@toolbridge/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisSessionStore, type RedisSessionStoreOptions } from "../../packages/host/src/store/redis/store.js";
 import { deferred, must, until } from "../../packages/host/src/testing/deferred.js";
 import { rejection } from "../../packages/host/src/testing/session-store-contract.js";
-import { RedisSessionStore, type RedisSessionStoreOptions } from "../../packages/host/src/store/redis/store.js";
 import { type RedisServer, startRedis } from "./redis-server.js";
 
 let redis: RedisServer;
@@ -68,7 +68,16 @@ describe("request leases", () => {
     expect((await repeat).requestId).toBe("from-a");
     expect(runs).toBe(1);
     // The tool id is checked against A's record too.
-    const other = await rejection(b.requests.once(sid, "r1", "other", 60_000, () => false, async () => ok("x")));
+    const other = await rejection(
+      b.requests.once(
+        sid,
+        "r1",
+        "other",
+        60_000,
+        () => false,
+        async () => ok("x"),
+      ),
+    );
     expect(other.code).toBe("InvalidArgument");
   });
 

@@ -181,10 +181,7 @@ export class RedisRequestLedger implements RequestLedger {
       keys: [key, this.keys.requestIndex(sessionId)],
       args: [toolId, String(windowMs), this.hostId(), token, requestId],
     };
-    let sent = false;
-    const written = this.behind.add(record).finally(() => {
-      sent = true;
-    });
+    const written = this.behind.add(record);
     entry.written = written.catch(() => {});
     leases.track(lease, written);
     written.catch(() => {
@@ -197,7 +194,7 @@ export class RedisRequestLedger implements RequestLedger {
       (outcome) => {
         entry.running = undefined;
         const bytes = () => Buffer.from(toBinary(ExecuteToolResponseSchema, outcome));
-        if (!sent) {
+        if (!record.sent) {
           // Not sent yet: the record goes out with its outcome, in one script.
           record.outcome = bytes();
           return outcome;
@@ -212,7 +209,7 @@ export class RedisRequestLedger implements RequestLedger {
       (error: unknown) => {
         entry.running = undefined;
         leases.forget(sessionId, requestId, entry);
-        if (!sent) record.dropped = true;
+        if (!record.sent) record.dropped = true;
         else this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
         throw error;
       },

@@ -13,6 +13,8 @@ export interface BehindRecord {
   outcome?: Buffer;
   /** Set when the attempt failed before the flush: nothing to write. */
   dropped?: boolean;
+  /** Set by the flush: from then on the outcome goes in a write of its own. */
+  sent?: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export class WriteBehind {
     const due = this.queue;
     this.queue = [];
     for (const { record, done } of due) {
+      record.sent = true;
       if (record.dropped) done(Promise.resolve(0));
       // Deferred: a close() of the connection still sends and awaits it.
       else done(this.redis.evalSoon(RECORD, record.keys, [...record.args, record.outcome ?? ""]));
