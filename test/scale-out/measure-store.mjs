@@ -1,6 +1,6 @@
 // Execute p50 with the Redis store vs the memory store (issue 13: goal <= 1.3x).
 // Uses the built dist: run `npx tsc -b packages/host` first, then
-//   node test/scale-out/measure-store.mjs [calls=3000] [--client-process]
+//   node test/scale-out/measure-store.mjs [calls=3000] [--client-process] [--lease-ms=N]
 // Two hosts (one per store), one grpc-js client each, sequential ExecuteTool calls
 // with a fresh request_id each (as the SDK sends), then without one, measured in
 // alternating blocks so drift on a shared machine hits both stores alike. Prints
@@ -33,6 +33,12 @@ if (process.argv[2] === "--client") {
   await main();
 }
 
+/** "--lease-ms=N" sets the Redis store's request lease (0 = off, to compare); default: the store's. */
+function leaseQuery() {
+  const given = process.argv.find((a) => a.startsWith("--lease-ms="));
+  return given ? `?request_lease_ms=${Number(given.slice("--lease-ms=".length))}` : "";
+}
+
 async function main() {
   const calls = Number(process.argv.find((a, i) => i >= 2 && /^\d+$/.test(a)) ?? 3000);
   const separate = process.argv.includes("--client-process");
@@ -50,7 +56,7 @@ async function main() {
       port: 0,
       tools: [echo],
       logLevel: "silent",
-      store: `redis://127.0.0.1:${port}/0`,
+      store: `redis://127.0.0.1:${port}/0${leaseQuery()}`,
     });
     const hosts = { memory, redis: shared };
     for (const [name, host] of Object.entries(hosts)) {

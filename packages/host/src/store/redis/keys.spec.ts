@@ -9,10 +9,11 @@ function hashTag(key: string): string {
 }
 
 describe("RedisKeys", () => {
-  it("puts every key of a session, its request records and its shard's live index in one hash tag", () => {
+  it("puts every key of a session, its request records, lease and index and its shard's live index in one hash tag", () => {
     const keys = new RedisKeys("tb:", 16);
     for (const id of ["s1", "a:b", "{x}", "über", ""]) {
-      const tags = new Set([...keys.session(id), keys.request(id, "r1")].map(hashTag));
+      const all = [...keys.session(id), keys.request(id, "r1"), keys.lease(id), keys.requestIndex(id)];
+      const tags = new Set(all.map(hashTag));
       expect(tags).toEqual(new Set([String(keys.shardOf(id))]));
     }
   });
@@ -33,6 +34,7 @@ describe("RedisKeys", () => {
       ...keys.session("tools:a"),
       keys.request("a", "b:c"),
       keys.request("a:b", "c"),
+      ...["a", "a:tools", "tools:a"].flatMap((id) => [keys.lease(id), keys.requestIndex(id)]),
     ];
     // The live index is the only key the three sessions share.
     expect(new Set(all).size).toBe(all.length - 2);

@@ -187,21 +187,25 @@ export class RedisRequestLedger implements RequestLedger {
     written.catch(() => {
       // The record may not be in Redis: stop claiming locally (the repair keeps trying).
       leases.lost(sessionId);
-      if (record.dropped) return;
-      this.repair(() => this.redis.eval(RECORD, record.keys, [...record.args, record.outcome ?? ""]), until);
+      // Read at each try: by then the attempt may have its outcome, or have failed (nothing to record).
+      const write = () =>
+        record.dropped
+          ? Promise.resolve(0)
+          : this.redis.eval(RECORD, record.keys, [...record.args, record.outcome ?? ""]);
+      this.repair(write, until);
     });
     const running = run().then(
       (outcome) => {
         entry.running = undefined;
-        const bytes = () => Buffer.from(toBinary(ExecuteToolResponseSchema, outcome));
         if (!record.sent) {
           // Not sent yet: the record goes out with its outcome, in one script.
-          record.outcome = bytes();
+          record.outcome = Buffer.from(toBinary(ExecuteToolResponseSchema, outcome));
           return outcome;
         }
         // After the response is on its way; a repeat elsewhere polls the running record until this lands.
         setImmediate(() => {
-          const done = [token, bytes(), String(windowMs)];
+          record.outcome = Buffer.from(toBinary(ExecuteToolResponseSchema, outcome));
+          const done = [token, record.outcome, String(windowMs)];
           this.repair(() => this.redis.evalSoon(COMPLETE, [key], done), until);
         });
         return outcome;
@@ -209,8 +213,9 @@ export class RedisRequestLedger implements RequestLedger {
       (error: unknown) => {
         entry.running = undefined;
         leases.forget(sessionId, requestId, entry);
-        if (!record.sent) record.dropped = true;
-        else this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
+        const sent = record.sent;
+        record.dropped = true;
+        if (sent) this.repair(() => this.redis.evalSoon(RELEASE, [key], [token]), until);
         throw error;
       },
     );

@@ -88,7 +88,7 @@ export interface RedisSessionStoreOptions {
    */
   isBusy?: (id: string) => boolean;
   /**
-   * Request leases (ms a lease lasts; 0 = off): a host serving a session's calls
+   * Request leases (ms a lease lasts, 2 s; 0 = off): a host serving a session's calls
    * leases the session and claims its request_ids in memory, writing the records
    * behind, so a call with a request_id does not wait for Redis first; other
    * hosts wait for the holder's records (docs/scale-out.md). "?request_lease_ms=N"
@@ -100,6 +100,8 @@ export interface RedisSessionStoreOptions {
 /** Extra life of a session's keys past its idle TTL: the scripts decide expiry, Redis frees the memory. */
 const KEY_GRACE_MS = 1_000;
 const SWEEP_BATCH = 100;
+/** Long enough that renewals (every quarter) are rare; short enough that a dead holder delays others little. */
+const DEFAULT_REQUEST_LEASE_MS = 2_000;
 
 /** A session this host saw live: until when that holds, and whether a touch is on its way to Redis. */
 interface Recent {
@@ -170,8 +172,8 @@ export class RedisSessionStore implements SessionStore {
       redis,
       this.keys,
       () => this.hostId,
-      options.requestLeaseMs ?? Number(process.env.TB_H11_LEASE ?? 0),
-    ); // H11-TEMP
+      options.requestLeaseMs ?? DEFAULT_REQUEST_LEASE_MS,
+    );
     this.rateLimits = new RedisRateLimits(redis, this.keys);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     const isBusy = options.isBusy ?? (() => false);
