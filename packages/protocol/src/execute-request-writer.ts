@@ -78,7 +78,7 @@ export function writeExecuteToolRequest(m: ExecuteToolRequest): Buffer | Uint8Ar
 }
 
 /** An Any as a length-delimited body: type_url and value, each omitted when empty. */
-function writeAny(w: ByteWriter, any: Any): void {
+export function writeAny(w: ByteWriter, any: Any): void {
   const mark = w.beginLen();
   if (any.typeUrl !== "") {
     w.tag(1, WIRE_LEN);
@@ -92,6 +92,6 @@ function writeAny(w: ByteWriter, any: Any): void {
 }
 
 /** toBinary throws for anything else; the caller's fallback to it keeps that. */
-function isUint32(v: number): boolean {
+export function isUint32(v: number): boolean {
   return Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 }

@@ -1,8 +1,17 @@
 import { type DescMessage, type DescService, fromBinary, type MessageShape, toBinary } from "@bufbuild/protobuf";
 import type { MethodDefinition, ServiceDefinition } from "@grpc/grpc-js";
+import {
+  readBatchExecuteToolsResponse,
+  writeBatchExecuteToolsRequest,
+  writeBatchExecuteToolsResponse,
+} from "./batch-codec.js";
 import { writeExecuteToolResponse } from "./execute-response-writer.js";
 import { BridgeService } from "./gen/toolbridge/v1/service_pb.js";
 import {
+  type BatchExecuteToolsRequest,
+  BatchExecuteToolsRequestSchema,
+  type BatchExecuteToolsResponse,
+  BatchExecuteToolsResponseSchema,
   type ExecuteToolResponse,
   ExecuteToolResponseSchema,
   type StreamToolResponse,
@@ -23,7 +32,7 @@ export function grpcServiceDefinition(service: DescService): ServiceDefinition {
       path: `/${service.typeName}/${method.name}`,
       requestStream: method.methodKind === "client_streaming" || method.methodKind === "bidi_streaming",
       responseStream: method.methodKind === "server_streaming" || method.methodKind === "bidi_streaming",
-      requestSerialize: serializer(method.input),
+      requestSerialize: FAST_REQUEST_SERIALIZERS.get(method.input.typeName) ?? serializer(method.input),
       requestDeserialize: deserializer(method.input),
       responseSerialize: FAST_SERIALIZERS.get(method.output.typeName) ?? serializer(method.output),
       responseDeserialize: FAST_DESERIALIZERS.get(method.output.typeName) ?? deserializer(method.output),
@@ -65,13 +74,28 @@ function serializeStreamToolResponse(message: StreamToolResponse): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Falls back to toBinary where the hand-written writer declines (unknown fields, bad numbers). */
+function serializeBatchExecuteToolsRequest(message: BatchExecuteToolsRequest): Buffer {
+  return asBuffer(writeBatchExecuteToolsRequest(message) ?? toBinary(BatchExecuteToolsRequestSchema, message));
+}
+
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 /** Hand-written codecs of the hot messages, byte for byte what protobuf-es writes and reads. */
 const FAST_SERIALIZERS = new Map<string, (message: never) => Buffer>([
   [ExecuteToolResponseSchema.typeName, serializeExecuteToolResponse],
   [StreamToolResponseSchema.typeName, serializeStreamToolResponse],
+  [
+    BatchExecuteToolsResponseSchema.typeName,
+    (m: BatchExecuteToolsResponse) => asBuffer(writeBatchExecuteToolsResponse(m)),
+  ],
+]);
+const FAST_REQUEST_SERIALIZERS = new Map<string, (message: never) => Buffer>([
+  [BatchExecuteToolsRequestSchema.typeName, serializeBatchExecuteToolsRequest],
 ]);
 const FAST_DESERIALIZERS = new Map<string, (bytes: Buffer) => unknown>([
   [StreamToolResponseSchema.typeName, readStreamToolResponse],
+  [BatchExecuteToolsResponseSchema.typeName, readBatchExecuteToolsResponse],
 ]);
 
 function deserializer<D extends DescMessage>(schema: D) {
