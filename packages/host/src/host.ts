@@ -8,7 +8,7 @@ import type { Cluster, ClusterOptions } from "./cluster/cluster.js";
 import { checkClusterSecurity } from "./cluster/cluster-security.js";
 import { laterJoinedVerifier } from "./cluster/forwarded-call.js";
 import { type AgentService, BridgeCore } from "./core/bridge-core.js";
-import type { RateLimitOptions } from "./core/session-runtime.js";
+import { DEFAULT_SESSION_RATE_CEILING, type RateLimitOptions } from "./core/session-runtime.js";
 import { ToolRunner } from "./core/tool-runner.js";
 import { GrpcAdapter, hostServiceDefinition } from "./grpc/adapter.js";
 import { addHealth } from "./grpc/health.js";
@@ -68,6 +68,11 @@ export interface HostOptions extends HostSecurityOptions {
   maxIdempotencyBytes?: number;
   /** Token bucket per session (default: none). */
   sessionRateLimit?: RateLimitOptions;
+  /**
+   * Flood guard per session, counted by each host on its own (no store round trip): 20,000 calls/s
+   * after a burst of 20,000 unless set; false: none. sessionRateLimit is the limit to tune.
+   */
+  sessionRateCeiling?: RateLimitOptions | false;
   /** Concurrent calls per session unless its config says otherwise (0 = unlimited). */
   sessionMaxConcurrentCalls?: number;
   /** Calls that may wait for a concurrency slot before ResourceExhausted (100). */
@@ -214,6 +219,8 @@ async function startHost(
     maxIdempotencyEntries: options.maxIdempotencyEntries ?? 100_000,
     maxIdempotencyBytes: options.maxIdempotencyBytes ?? 32 * 1024 * 1024,
     sessionRateLimit: options.sessionRateLimit,
+    sessionRateCeiling:
+      options.sessionRateCeiling === false ? undefined : (options.sessionRateCeiling ?? DEFAULT_SESSION_RATE_CEILING),
     sessionMaxConcurrentCalls: options.sessionMaxConcurrentCalls ?? 0,
     maxQueuedCalls: options.maxQueuedCalls ?? 100,
   });

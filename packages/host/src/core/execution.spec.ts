@@ -15,6 +15,7 @@ import { expectGrpcFailure } from "../testing/client.js";
 import { deferred, must, until } from "../testing/deferred.js";
 import { type Started, startHost } from "../testing/hosts.js";
 import { defineTool } from "../tool/define-tool.js";
+import { DEFAULT_SESSION_RATE_CEILING } from "./session-runtime.js";
 
 const aborted: Record<string, string> = {};
 let gate = deferred();
@@ -180,6 +181,24 @@ describe("concurrency and rate limits", () => {
     } finally {
       await limited.stop();
     }
+  });
+
+  it("a per-host ceiling per session, on by default, refuses calls past it with RateLimitExceeded", async () => {
+    const free = defineTool({ name: "free", input: z.object({}), handler: () => "ok" });
+    const guarded = await startHost({ tools: [free], sessionRateCeiling: { perMinute: 60, burst: 2 } });
+    try {
+      await guarded.client.unary("initializeSession", { sessionId: "f1" });
+      const call = () => guarded.client.unary("executeTool", { sessionId: "f1", toolId: "free" });
+      expect((await call()).success).toBe(true);
+      expect((await call()).success).toBe(true);
+      const failure = await expectGrpcFailure(call());
+      expect(failure.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(failure.info?.type).toBe("RateLimitExceeded");
+      expect(failure.info?.message).toContain("session f1 on this host");
+    } finally {
+      await guarded.stop();
+    }
+    expect(DEFAULT_SESSION_RATE_CEILING).toEqual({ perMinute: 1_200_000, burst: 20_000 });
   });
 });
 

@@ -10,6 +10,8 @@ export interface SessionRuntime {
   readonly calls: Set<CallScope>;
   readonly semaphore: Semaphore | undefined;
   readonly bucket: TokenBucket | undefined;
+  /** The host's flood guard for the session, always counted in this process (HostOptions.sessionRateCeiling). */
+  readonly ceiling: TokenBucket | undefined;
   readonly defaultTimeoutMs: number;
 }
 
@@ -18,6 +20,13 @@ export interface RateLimitOptions {
   perMinute: number;
   burst?: number;
 }
+
+/**
+ * Calls per session a host takes unless told otherwise: 20,000/s sustained after a burst of 20,000.
+ * Far above what one session of a real client sends (a benchmark reaches ~7,000/s on two cores), it
+ * only stops a runaway caller from flooding the host.
+ */
+export const DEFAULT_SESSION_RATE_CEILING: RateLimitOptions = { perMinute: 1_200_000, burst: 20_000 };
 
 export function rateBucket(options: RateLimitOptions | undefined): TokenBucket | undefined {
   if (!options || options.perMinute <= 0) return undefined;

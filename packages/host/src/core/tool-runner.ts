@@ -52,6 +52,8 @@ export interface ToolRunnerOptions {
   maxIdempotencyBytes: number;
   /** Token bucket applied to every session. */
   sessionRateLimit: RateLimitOptions | undefined;
+  /** Per-host flood guard of every session, local even with a shared store (undefined: none). */
+  sessionRateCeiling: RateLimitOptions | undefined;
   /** Concurrent calls per session when its config does not say (0 = unlimited). */
   sessionMaxConcurrentCalls: number;
   /** Calls waiting for a slot before ResourceExhausted (per tool or session limit). */
@@ -387,6 +389,9 @@ export class ToolRunner {
     cc: CallContext,
   ): Promise<void> | undefined {
     if (this.forwarded(cc)) return undefined;
+    const ceilingWait = runtime.ceiling?.take() ?? 0;
+    if (ceilingWait > 0)
+      throw rateLimited(`session ${sessionId} on this host`, ceilingWait, sessionId, name, requestId);
     const shared = this.options.store.rateLimits;
     if (!shared) {
       checkRate(runtime, tool, sessionId, name, requestId);
@@ -461,6 +466,7 @@ export class ToolRunner {
         calls: new Set(),
         semaphore: limit > 0 ? new Semaphore(limit, this.options.maxQueuedCalls, `session ${session.id}`) : undefined,
         bucket: rateBucket(this.options.sessionRateLimit),
+        ceiling: rateBucket(this.options.sessionRateCeiling),
         defaultTimeoutMs: config?.defaultTimeoutMs || DEFAULT_LIMITS.unaryTimeoutMs,
       };
       this.sessions.set(session.id, runtime);
