@@ -40,7 +40,10 @@ export interface MemorySessionStoreOptions {
   sweepIntervalMs?: number;
   /** How long an ended session id answers SessionExpired rather than SessionNotFound (24 h). */
   tombstoneTtlMs?: number;
-  /** Ended session ids remembered at most (100,000). */
+  /**
+   * Ended session ids remembered at most (20,000, ~3 MB): the most recent ones answer SessionExpired.
+   * A host churning 90 sessions/s fills it in ~4 minutes; past that its memory stays flat.
+   */
   maxTombstones?: number;
   /** Changes a watcher may fall behind before it fails with ResourceExhausted (10,000). */
   maxWatchBacklog?: number;
@@ -101,7 +104,7 @@ export class MemorySessionStore implements SessionStore {
     this.idleTtlMs = options.idleTtlMs ?? DEFAULT_LIMITS.sessionIdleTtlMs;
     this.maxSessions = options.maxSessions ?? DEFAULT_LIMITS.maxSessions;
     this.tombstoneTtlMs = options.tombstoneTtlMs ?? 24 * 60 * 60_000;
-    this.maxTombstones = options.maxTombstones ?? 100_000;
+    this.maxTombstones = options.maxTombstones ?? 20_000;
     this.maxWatchBacklog = options.maxWatchBacklog ?? 10_000;
     this.maxWatchersPerSession = options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession;
     this.budget = variableBudget(options);
