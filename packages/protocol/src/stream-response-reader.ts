@@ -1,6 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { type StreamToolResponse, StreamToolResponseSchema } from "./gen/toolbridge/v1/tools_pb.js";
+import { type Cursor, varint } from "./wire-cursor.js";
 
 /**
  * Reads one StreamToolResponse. Data chunks arrive once per 64 KB of payload, and
@@ -16,12 +17,6 @@ export function readStreamToolResponse(bytes: Uint8Array): StreamToolResponse {
 }
 
 const STREAM_RESPONSE = StreamToolResponseSchema.typeName;
-
-/** Position and value of the varint read last; -1 position means "not the fast shape". */
-interface Cursor {
-  pos: number;
-  value: number;
-}
 
 function readDataChunk(b: Uint8Array): StreamToolResponse | undefined {
   const end = b.length;
@@ -58,28 +53,7 @@ function readDataChunk(b: Uint8Array): StreamToolResponse | undefined {
   return { $typeName: STREAM_RESPONSE, streamId, sequence, content: { case: "data", value: data } };
 }
 
-/**
- * A varint of at most `maxBytes` bytes (7 keeps it below 2^49, a safe integer)
- * into c.value; false when it is longer, unterminated or runs past `end`.
- */
-function varint(b: Uint8Array, c: Cursor, end: number, maxBytes: number): boolean {
-  let value = 0;
-  let scale = 1;
-  const limit = Math.min(end, c.pos + maxBytes);
-  for (let pos = c.pos; pos < limit; pos++) {
-    const byte = b[pos] as number;
-    value += (byte & 127) * scale;
-    if (byte < 128) {
-      c.pos = pos + 1;
-      c.value = value;
-      return true;
-    }
-    scale *= 128;
-  }
-  return false;
-}
-
-/** A short length-prefixed ASCII string; undefined when it is not one or runs past `end`. */
+/** A short (≤ 1 KB) length-prefixed ASCII string; undefined when it is not one or runs past `end`. */
 function asciiField(b: Uint8Array, c: Cursor, end: number): string | undefined {
   if (!varint(b, c, end, 5)) return undefined;
   const start = c.pos;
