@@ -2,20 +2,12 @@
 // (the baseline client is given the same window, see lib/grpc-options.mjs).
 import { DEFAULT_LIMITS } from "@toolbridge/protocol";
 import { measureSides } from "../lib/env.mjs";
-import { latencyRow } from "../lib/rows.mjs";
+import { latencyRow, sideRow } from "../lib/rows.mjs";
 
 const CHUNK = DEFAULT_LIMITS.streamChunkBytes;
 const MB = 1024 * 1024;
 
-const rateRow = (id, label, goals) => ({
-  id,
-  label,
-  unit: "MB/s",
-  better: "higher",
-  baseline: (r) => r.baseline[id],
-  toolbridge: (r) => r.toolbridge[id],
-  goals,
-});
+const rateRow = (id, label, goals) => sideRow(id, { unit: "MB/s", better: "higher", goals, label });
 
 export default {
   name: "stream",
