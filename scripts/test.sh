@@ -45,12 +45,18 @@ step "generated code" node scripts/generate.mjs --check
 step "buf lint" npx --no-install buf lint
 step "biome" npx --no-install biome check .
 step "typecheck" npx --no-install tsc -p tsconfig.json
-step "vitest" npx --no-install vitest run
+vitest_report=$(mktemp -t toolbridge-vitest.XXXXXX.json)
+trap 'rm -f "$vitest_report"' EXIT
+step "vitest" npx --no-install vitest run --reporter=default --reporter=json --outputFile="$vitest_report"
 step "pytest" python_tests
 
 echo
 echo "=== summary"
 printf '%s\n' "${results[@]}"
+# Name the failed tests here too: a reader of the tail alone must see them.
+case "${results[*]}" in
+*"FAIL  vitest"*) node scripts/vitest-failures.mjs "$vitest_report" ;;
+esac
 if [ "$failed" -ne 0 ]; then
   echo "test: FAILED"
   exit 1
