@@ -32,7 +32,12 @@ for (const file of report.testResults ?? []) {
   for (const test of failedTests) {
     listed++;
     console.log(`FAILED ${name} > ${test.fullName ?? test.title}`);
-    console.log(`       ${clip(firstLine(test.failureMessages?.[0]))}`);
+    const message = firstLine(test.failureMessages?.[0]);
+    // vitest's JSON report says only "STACK_TRACE_ERROR" for a test that ran out of time.
+    const said = message.includes("STACK_TRACE_ERROR")
+      ? `timed out after ${Math.round(test.duration ?? 0)} ms`
+      : message;
+    console.log(`       ${clip(said)}`);
   }
   // A file can fail without a failed test: an import error or a failing hook.
   if (failedTests.length === 0 && file.status === "failed") {

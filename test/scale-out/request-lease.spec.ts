@@ -4,6 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { type ExecuteToolResponse, ExecuteToolResponseSchema } from "@toolbridge/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { RedisConnection } from "../../packages/host/src/store/redis/connection.js";
 import { RedisSessionStore, type RedisSessionStoreOptions } from "../../packages/host/src/store/redis/store.js";
 import { deferred, must, until } from "../../packages/host/src/testing/deferred.js";
 import { rejection } from "../../packages/host/src/testing/session-store-contract.js";
@@ -79,6 +80,34 @@ describe("request leases", () => {
       ),
     );
     expect(other.code).toBe("InvalidArgument");
+  });
+
+  it("an outcome written behind never overtakes its record, even when Redis lacks the record script", async () => {
+    // Found under load: the record went out as EVALSHA, failed with NOSCRIPT (first use, or
+    // after a Redis restart) and was sent again after the outcome, which then matched no
+    // record and was dropped; a repeat on B waited on a "running" record for the whole window.
+    const admin = await RedisConnection.open(redis.url);
+    try {
+      await admin.command(["SCRIPT", "FLUSH"]);
+    } finally {
+      await admin.close();
+    }
+    const { a, b, sid } = await pair({ requestLeaseMs: 2_000 });
+    // The warm-up claims through Redis, so the outcome script is loaded and the record script is not.
+    await leaseOn(a, sid);
+    // Finishes just after the record's batch left (5 ms), before that write reached Redis.
+    const first = await once(a, sid, "r-order", () => new Promise((resolve) => setTimeout(() => resolve(ok("a")), 5)));
+    expect(first.requestId).toBe("a");
+    const gaveUpAt = Date.now() + 5_000;
+    const repeat = await b.requests.once(
+      sid,
+      "r-order",
+      "tool",
+      60_000,
+      () => Date.now() > gaveUpAt,
+      async () => ok("b"),
+    );
+    expect(repeat.requestId).toBe("a");
   });
 
   it("a new request_id on B waits while A holds the lease, then runs once A hands it over", async () => {

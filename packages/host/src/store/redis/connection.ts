@@ -99,10 +99,16 @@ export class RedisConnection {
    * response left): it goes out with the next command sent on this connection,
    * in the same write, or within DEFER_MS when there is none. Order with later
    * commands is kept: it is sent before them.
+   *
+   * Sent as EVAL with the source, not EVALSHA: a script Redis does not have yet
+   * (first use, or after a restart) would fail with NOSCRIPT and its retry would
+   * go out after later commands, so an outcome could reach Redis before the
+   * record it completes and be lost.
    */
   evalSoon(s: Script, keys: readonly string[], args: readonly (string | Buffer)[]): Promise<Reply> {
+    const command = ["EVAL", s.source, String(keys.length), ...keys, ...args];
     return new Promise<Reply>((resolve, reject) => {
-      this.deferred.push(() => this.eval(s, keys, args).then(resolve, reject));
+      this.deferred.push(() => this.send(keys[0], command).then(resolve, (error) => reject(this.translate(error))));
       this.deferTimer ??= setTimeout(() => this.flushDeferred(), DEFER_MS);
     });
   }
