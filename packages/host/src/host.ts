@@ -18,7 +18,15 @@ import { createLogger, type LogLevel } from "./observability/logger.js";
 import { HostMetrics } from "./observability/metrics.js";
 import { ToolRegistry } from "./registry/registry.js";
 import type { ToolExecutor } from "./registry/types.js";
+import {
+  ConnectionLimit,
+  DEFAULT_MAX_CONNECTIONS,
+  type ListenerTransport,
+  registerConnectionMetrics,
+} from "./security/connection-limit.js";
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, listenGrpc } from "./security/grpc-listener.js";
 import { createHostSecurity, type HostSecurityOptions } from "./security/host-security.js";
+import { capWorkerStreams, DEFAULT_MAX_WORKER_STREAMS } from "./security/worker-stream-cap.js";
 import { MemorySessionStore } from "./store/memory.js";
 import type { RedisSessionStore } from "./store/redis/store.js";
 import type { SessionStore } from "./store/types.js";
@@ -51,6 +59,16 @@ export interface HostOptions extends HostSecurityOptions {
   maxVariableBytesPerSession?: number;
   /** Concurrent HTTP/2 streams per client connection (1,000); a client queues the rest. */
   maxConcurrentStreams?: number;
+  /**
+   * Concurrent client connections per listener, the gRPC port and the gateway's each (10,000).
+   * One more is closed as soon as it is accepted (gRPC clients see UNAVAILABLE), counted in
+   * `toolbridge_connections_refused_total` and audited as `connection_refused`.
+   */
+  maxConnections?: number;
+  /** A gRPC connection without calls for this long is closed (GOAWAY; clients reconnect on their next call): 30 min; 0 = never. */
+  maxConnectionIdleMs?: number;
+  /** A new gRPC connection that has not sent its first bytes (HTTP/2 preface, TLS ClientHello) within this is closed (10 s). */
+  handshakeTimeoutMs?: number;
   /** Largest message received or sent (10 MB). */
   maxMessageBytes?: number;
   /** Items in one BatchExecuteTools (100). */
@@ -92,6 +110,8 @@ export interface HostOptions extends HostSecurityOptions {
   workers?: readonly WorkerConfig[];
   /** Heartbeats, session affinity and timeouts of connected workers. */
   workerOptions?: WorkerHubOptions;
+  /** ConnectWorker streams open at once, supervised workers included (1,000); one more is ResourceExhausted. */
+  maxWorkerStreams?: number;
   /** Extra grpc-js server options. */
   grpcOptions?: ChannelOptions;
   /** Port of the HTTP/JSON gateway on the same interface (0 picks a free one); absent: no gateway. */
@@ -137,6 +157,12 @@ export interface Host {
 
 /** HTTP/2 streams per connection unless HostOptions.maxConcurrentStreams says otherwise. */
 export const DEFAULT_MAX_CONCURRENT_STREAMS = 1_000;
+
+/**
+ * Idle time after which a gRPC connection is closed unless HostOptions.maxConnectionIdleMs says
+ * otherwise: a connection with a call open (a watcher, a worker's stream) is never idle.
+ */
+export const DEFAULT_MAX_CONNECTION_IDLE_MS = 30 * 60_000;
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string })
   .version;
@@ -252,8 +278,11 @@ async function startHost(
   if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
   const adapter = new GrpcAdapter(core, {
     debug,
-    connectWorker: security.guardWorkers(options.connectWorker ?? workers.handler, (token) =>
-      workers.hub.expects(token),
+    // The cap comes before authentication, so refusing costs nothing; a stream auth refuses frees its slot as it ends.
+    connectWorker: capWorkerStreams(
+      security.guardWorkers(options.connectWorker ?? workers.handler, (token) => workers.hub.expects(token)),
+      options.maxWorkerStreams ?? DEFAULT_MAX_WORKER_STREAMS,
+      (error) => security.audit?.limitHit(error.code, error.message, "ConnectWorker", undefined, "grpc"),
     ),
     ...(security.guard ? { guard: security.guard } : {}),
     ...(clustered ? { verifyForwarded: laterJoinedVerifier(() => cluster) } : {}),
@@ -269,6 +298,7 @@ async function startHost(
     "grpc.keepalive_permit_without_calls": 1,
     // HTTP/2 streams one connection may have open; the client queues the rest until one ends.
     "grpc.max_concurrent_streams": options.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
+    ...idleOption(options.maxConnectionIdleMs ?? DEFAULT_MAX_CONNECTION_IDLE_MS),
     ...options.grpcOptions,
   });
   undo.push(() => server.forceShutdown());
@@ -277,11 +307,29 @@ async function startHost(
   addReflection(server);
 
   const hostname = options.host ?? "127.0.0.1";
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${hostname}:${options.port ?? 50051}`, security.grpcCredentials, (error, bound) =>
-      error ? reject(error) : resolve(bound),
+  const connectionLimit = (transport: ListenerTransport) =>
+    new ConnectionLimit(transport, options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, (limit, remote) =>
+      security.audit?.connectionRefused(limit.transport, limit.maxConnections, remote),
     );
+  const grpcConnections = connectionLimit("grpc");
+  const httpConnections = options.httpPort === undefined ? undefined : connectionLimit("http");
+  registerConnectionMetrics(metrics, httpConnections ? [grpcConnections, httpConnections] : [grpcConnections]);
+  const listener = await listenGrpc(
+    server,
+    security.grpcCredentials,
+    {
+      host: hostname,
+      port: options.port ?? 50051,
+      handshakeTimeoutMs: options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    },
+    grpcConnections,
+    (error) => logger.error({ err: error }, "gRPC listener failed to accept a connection"),
+  );
+  undo.push(() => {
+    listener.stopAccepting();
+    listener.destroyOpen();
   });
+  const port = listener.port;
   const address = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
   const gateway =
     options.httpPort === undefined
@@ -296,6 +344,7 @@ async function startHost(
           port: options.httpPort,
           ...(security.https ? { https: security.https } : {}),
           ...(security.guard ? { guard: security.guard } : {}),
+          ...(httpConnections ? { connections: httpConnections } : {}),
         });
   if (gateway) undo.push(() => gateway.close());
   if (clustered) {
@@ -325,7 +374,9 @@ async function startHost(
       await core.drain(graceMs);
       await workers.close(graceMs);
       adapter.closeStreams();
+      listener.stopAccepting();
       await Promise.all([shutdownServer(server, Math.min(graceMs, 2_000)), gateway?.close()]);
+      listener.destroyOpen();
       await cluster?.close();
       if (ownsStore) await store.close();
       security.close();
@@ -371,6 +422,11 @@ async function startHost(
  */
 async function loadRedisStore(): Promise<typeof RedisSessionStore> {
   return (await import("./store/redis/store.js")).RedisSessionStore;
+}
+
+/** grpc-js's idle option; grpc-js's own default (none) for 0. */
+function idleOption(maxConnectionIdleMs: number): ChannelOptions {
+  return maxConnectionIdleMs > 0 ? { "grpc.max_connection_idle_ms": maxConnectionIdleMs } : {};
 }
 
 /** Graceful grpc-js shutdown, forced after timeoutMs. */

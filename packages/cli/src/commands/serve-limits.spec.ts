@@ -12,6 +12,8 @@ describe("serveLimits", () => {
         "max-variables-per-session": "10",
         "max-variable-bytes-per-session": "4096",
         "max-concurrent-streams": "8",
+        "max-connections": "500",
+        "max-worker-streams": "4",
       }),
     ).toEqual({
       maxSessions: 50,
@@ -19,6 +21,8 @@ describe("serveLimits", () => {
       maxVariablesPerSession: 10,
       maxVariableBytesPerSession: 4096,
       maxConcurrentStreams: 8,
+      maxConnections: 500,
+      maxWorkerStreams: 4,
     });
   });
 
@@ -29,6 +33,9 @@ describe("serveLimits", () => {
     for (const bad of ["-5", "1.5", "1e3", "", "ten"]) {
       expect(() => serveLimits({ "max-concurrent-streams": bad })).toThrow(UsageError);
     }
+    expect(() => serveLimits({ "max-connections": "0" })).toThrow(
+      new UsageError('serve: --max-connections must be a whole number 1-2147483647, got "0"'),
+    );
     expect(() => serveLimits({ "max-message-bytes": String(256 * 1024 * 1024 + 1) })).toThrow(
       'serve: --max-message-bytes must be a whole number 1-268435456, got "268435457"',
     );

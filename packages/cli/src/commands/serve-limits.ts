@@ -10,7 +10,9 @@ type LimitOption =
   | "maxMessageBytes"
   | "maxVariablesPerSession"
   | "maxVariableBytesPerSession"
-  | "maxConcurrentStreams";
+  | "maxConcurrentStreams"
+  | "maxConnections"
+  | "maxWorkerStreams";
 
 /**
  * grpc-js takes message sizes as int32, and the host lets up to 4x maxMessageBytes reach its
@@ -24,6 +26,8 @@ const LIMIT_FLAGS = {
   "max-variables-per-session": { option: "maxVariablesPerSession", max: Number.MAX_SAFE_INTEGER },
   "max-variable-bytes-per-session": { option: "maxVariableBytesPerSession", max: Number.MAX_SAFE_INTEGER },
   "max-concurrent-streams": { option: "maxConcurrentStreams", max: 2 ** 31 - 1 },
+  "max-connections": { option: "maxConnections", max: 2 ** 31 - 1 },
+  "max-worker-streams": { option: "maxWorkerStreams", max: Number.MAX_SAFE_INTEGER },
 } as const satisfies Record<string, { option: LimitOption; max: number }>;
 
 type LimitFlag = keyof typeof LIMIT_FLAGS;
@@ -36,7 +40,10 @@ export const serveLimitsHelp = `Limits (docs/security.md lists every limit a cli
   --max-variable-bytes-per-session N
                          bytes of variables one session may hold (default 67108864)
   --max-concurrent-streams N
-                         concurrent calls per client connection (default 1000; a client queues the rest)`;
+                         concurrent calls per client connection (default 1000; a client queues the rest)
+  --max-connections N    concurrent client connections on the gRPC port, and on the gateway's
+                         (default 10000 each; one more is refused at once: UNAVAILABLE)
+  --max-worker-streams N workers connected at once (default 1000; one more is ResourceExhausted)`;
 
 export const serveLimitFlags = Object.fromEntries(
   Object.keys(LIMIT_FLAGS).map((flag) => [flag, { type: "string" }]),

@@ -23,7 +23,8 @@ export const serveSecurityHelp = `Security (docs/security.md, "From the command 
   --max-sessions-per-principal N
                          live sessions one principal may hold (default 1000; 0: no limit; needs authentication)
   --audit-log FILE|-     append the audit log (JSON lines: sessions, registrations, auth failures,
-                         limit hits) to FILE; "-" writes it to stderr (stdout carries the listening line)`;
+                         limit hits) to FILE; "-" writes it to stderr (stdout carries the listening line).
+                         Lines clients cause are capped at 10 per source a second, the rest counted`;
 
 export const serveSecurityFlags = {
   "tls-cert": { type: "string" },

@@ -4,6 +4,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import type { Logger } from "pino";
 import type { BridgeCore } from "../core/bridge-core.js";
 import type { HostMetrics } from "../observability/metrics.js";
+import type { ConnectionLimit } from "../security/connection-limit.js";
 import { installHttpGuard } from "../security/http-guard.js";
 import type { RequestGuard } from "../security/request-guard.js";
 import { openApiRoute } from "./openapi.js";
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   https?: HttpsServerOptions;
   /** Authentication, session ownership and audit (packages/host/src/security). */
   guard?: RequestGuard;
+  /** The cap on concurrent connections (HostOptions.maxConnections). */
+  connections?: ConnectionLimit;
 }
 
 export interface Gateway {
@@ -101,6 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     app.route({ method: route.method, url: route.url, schema: route.schema, handler: route.handler });
   }
   const host = options.host ?? "127.0.0.1";
+  options.connections?.attach(app.server);
   await app.listen({ host, port: options.port ?? 0 });
   const port = (app.server.address() as AddressInfo).port;
   return {

@@ -28,7 +28,7 @@ export function admitted(guard: RequestGuard, call: GuardedCall, forwarded?: For
   const method = methodName(call.getPath());
   const sessionId = sessionOf(method, call.request);
   if (forwarded) return guard.admitForwarded(method, sessionId, forwarded.principal, "grpc");
-  return guard.admit(method, sessionId, grpcCredentials(call.metadata, grpcPeerCommonName(call)));
+  return guard.admit(method, sessionId, grpcCredentials(call.metadata, grpcPeerCommonName(call), call));
 }
 
 /** Opens a server stream through the guard; a refusal (auth, access, a limit such as watchers) is audited. */

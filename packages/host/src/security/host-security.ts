@@ -87,7 +87,7 @@ export function createHostSecurity(
     guardWorkers(handler, isSupervisedToken) {
       if (!guard) return handler;
       return (call) => {
-        const credentials = grpcCredentials(call.metadata, grpcPeerCommonName(call));
+        const credentials = grpcCredentials(call.metadata, grpcPeerCommonName(call), call);
         const token = presentedBearer(credentials);
         if (token !== undefined && isSupervisedToken?.(token)) {
           handler(call);

@@ -25,7 +25,7 @@ const routeOf = (request: FastifyRequest) => `${request.method} ${request.routeO
 export function installHttpGuard(app: FastifyInstance, guard: RequestGuard): void {
   app.addHook("onRequest", async (request) => {
     if (OPEN_ROUTES.has(request.routeOptions.url ?? "")) return;
-    const credentials = httpCredentials(request.headers, httpPeerCommonName(request.raw.socket));
+    const credentials = httpCredentials(request.headers, httpPeerCommonName(request.raw.socket), request.raw.socket);
     const principal = await guard.authenticate(routeOf(request), credentials);
     if (principal !== undefined) principals.set(request.raw, principal);
   });

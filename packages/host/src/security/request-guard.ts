@@ -43,7 +43,13 @@ export class RequestGuard {
       return await authenticator.authenticate(credentials);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      audit?.authFailed(credentials.transport, method, reason, credentials.peerCommonName);
+      audit?.authFailed(
+        credentials.transport,
+        method,
+        reason,
+        credentials.peerCommonName,
+        credentials.remoteAddress?.(),
+      );
       throw error instanceof ToolBridgeError && error.code === "Unauthenticated"
         ? error
         : new ToolBridgeError("Unauthenticated", "authentication failed");
