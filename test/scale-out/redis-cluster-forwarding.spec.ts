@@ -4,6 +4,7 @@
 // a single redis-server; every outcome B's callers see must match.
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { decodeValue, encodeValue } from "@toolbridge/protocol";
+import { waitFor } from "@toolbridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { assertBuilt, serve } from "../../packages/cli/src/test-support/cli-process.js";
@@ -72,7 +73,7 @@ describe.skipIf(!canStartCluster())("forwarding between hosts on Redis Cluster",
     expect(onCluster).toEqual(onSingle);
   }, 60_000);
 
-  it("toolbridge serve --store 'redis://...?cluster=true': a host without tools serves the demo host's, until it is killed", async () => {
+  it("toolbridge serve --store 'redis://...?cluster=true': a host without tools serves the demo host's, until it is killed, then none", async () => {
     assertBuilt();
     const demo = await serve(["--demo", "--port", "0", "--store", cluster.url]);
     const bare = await serve(["--port", "0", "--store", cluster.url]).catch(async (error: unknown) => {
@@ -94,12 +95,25 @@ describe.skipIf(!canStartCluster())("forwarding between hosts on Redis Cluster",
       const dead = await client.unary("executeTool", calculate);
       expect(dead.error?.type).toBe("Unavailable");
       expect(dead.error?.message).toMatch(/^tool calculate is served by host \S+, which is unavailable: /);
+      // Its heartbeat key lapses (3 s after its last beat): nobody serves the tool any more, as on a single server.
+      await waitFor(async () => (await client.unary("executeTool", calculate)).error?.type === "ToolNotFound", {
+        timeoutMs: 15_000,
+        intervalMs: 100,
+        message: "ToolNotFound through the bare host",
+      });
+      await waitFor(
+        async () => {
+          const { tools } = await client.unary("getSessionTools", { sessionId: "cli-on-cluster" });
+          return !tools.some((t) => t.name === "calculate");
+        },
+        { message: "the bare host to stop listing the demo tools" },
+      );
     } finally {
       client.close();
       await Promise.all([demo.stop(), bare.stop()]);
     }
     expect(await bare.exited).toBe(0);
-  }, 30_000);
+  }, 45_000);
 });
 
 /** A forward to the closed port of host A that B still remembered as the owner. */

@@ -8,6 +8,7 @@ import type { RedisSessionStore } from "../store/redis/store.js";
 import { ClusterDirectory } from "./directory.js";
 import { configuredSecrets, type ForwardedBy, type ForwardedCall, ForwardingKeys } from "./forwarded-mark.js";
 import { ForwardingExecutor, PeerChannels } from "./forwarder.js";
+import { joinToken } from "./owner-record.js";
 import { type ClusterTlsOptions, peerTransport } from "./peer-credentials.js";
 
 export interface ClusterOptions {
@@ -15,7 +16,11 @@ export interface ClusterOptions {
   hostId?: string;
   /** "host:port" other hosts reach this one's gRPC port at (default: the address it listens on). */
   advertiseAddress?: string;
-  /** How often the host says it is alive (1 s); it counts as gone after three missed beats. */
+  /**
+   * How often the host says it is alive (1 s). It counts as gone after three
+   * missed beats: its global tools then stop being offered through the other
+   * hosts (ToolNotFound unless another host serves them).
+   */
   heartbeatMs?: number;
   /**
    * Key of the HMAC on forwarded calls, the same on every host (at least 32
@@ -53,6 +58,15 @@ export class Cluster {
   /** Set when the secret is not configured: the Redis one and the one before it (hosts agree again within a heartbeat after Redis lost it). */
   private sharedSecrets: [string, string] | undefined;
   private readonly candidateSecret = randomUUID();
+  /** Marks this host's owner records; new whenever the host advertises all its tools again (see owner-record.ts). */
+  private token = joinToken();
+  /**
+   * False when this host's records may be gone: its key was missing at a beat
+   * (Redis emptied, or beats missed and other hosts dropped its records as a
+   * dead owner's), or a beat failed (it cannot tell). The next beat then
+   * advertises every global tool again, under a new token.
+   */
+  private advertised = false;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly ttlMs: number;
   private readonly unsubscribe: () => void;
@@ -94,6 +108,7 @@ export class Cluster {
     const cluster = new Cluster(store, registry, options.advertiseAddress ?? listenAddress, logger, options, hostTls);
     await cluster.beatOnce();
     await cluster.advertiseAll();
+    cluster.advertised = true;
     await cluster.refreshRemote();
     return cluster;
   }
@@ -159,11 +174,17 @@ export class Cluster {
 
   private async beat(): Promise<void> {
     try {
-      const rejoined = await this.beatOnce();
-      // Redis came back empty (restart without persistence): say again what this host serves.
-      if (rejoined) await this.advertiseAll();
+      if (await this.beatOnce()) this.advertised = false;
+      if (!this.advertised) {
+        // Another host may be deleting this host's records as a dead owner's right now: records
+        // written under a new token differ from the ones it read, so it leaves them alone.
+        this.token = joinToken();
+        await this.advertiseAll();
+        this.advertised = true;
+      }
       await this.refreshRemote();
     } catch (error) {
+      this.advertised = false;
       this.logger.warn({ err: error }, "cluster heartbeat failed");
     }
   }
@@ -184,7 +205,7 @@ export class Cluster {
   }
 
   private async advertiseAll(): Promise<void> {
-    for (const spec of this.registry.globalSpecs()) await this.directory.advertise(this.hostId, spec);
+    for (const spec of this.registry.globalSpecs()) await this.directory.advertise(this.hostId, this.token, spec);
   }
 
   /** Global tools come and go (workers connecting, leaving); session tools are recorded by the store. */
@@ -192,7 +213,7 @@ export class Cluster {
     if (change.sessionId !== "" || this.closed) return;
     const done =
       change.kind === "added"
-        ? this.directory.advertise(this.hostId, change.spec)
+        ? this.directory.advertise(this.hostId, this.token, change.spec)
         : this.directory.withdraw(this.hostId, change.spec);
     done.catch((error: unknown) =>
       this.logger.warn({ err: error, tool: change.spec.name }, "could not update the cluster's tool directory"),

@@ -1,9 +1,13 @@
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { type ToolSpec, ToolSpecSchema } from "@toolbridge/protocol";
 import { type RedisConnection, script } from "../store/redis/connection.js";
 import type { RedisKeys } from "../store/redis/keys.js";
+import { ownerRecord, recordSpec } from "./owner-record.js";
 
-/** Who serves a tool this host lacks. `address` is "" when every owner is gone. */
+/**
+ * Who serves a tool this host lacks. `address` is "" when a session tool's
+ * owner stopped sending heartbeats (only that host can run it).
+ */
 export interface ToolOwner {
   readonly hostId: string;
   readonly address: string;
@@ -24,6 +28,19 @@ if not owner or owner == ARGV[2] then return nil end
 return {owner, redis.call('HGET', KEYS[1], name)}
 `);
 
+/**
+ * KEYS: a global tool's owner hash. ARGV: pairs of host id and the exact
+ * record read for it. Deletes each field that still holds that record, so a
+ * host that advertised again meanwhile (a new join token, or another host
+ * altogether) keeps its record. Returns how many fields are left.
+ */
+const DROP_OWNERS = script(`
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return redis.call('HLEN', KEYS[1])
+`);
+
 /** KEYS: the cluster secret. ARGV: a secret to use if the cluster has none yet. Returns the cluster's secret. */
 const SHARED_SECRET = script(`
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
@@ -36,6 +53,12 @@ return redis.call('GET', KEYS[1])
  * stops beating) and which hosts serve which tools. Session tools record their
  * owner in the session itself (atomically with their registration, freed with
  * the session); global tools have one owner hash per tool name and id.
+ *
+ * A global tool's owner whose heartbeat is gone no longer owns it: lookups and
+ * listings skip it (another live owner serves the tool, else nobody does:
+ * ToolNotFound, as on a single server once a worker's tool is removed), and
+ * each host's listing refresh deletes its record (see DROP_OWNERS) and, once a
+ * name has no owner left, the name.
  *
  * Every script and command touches one key, or keys of one session (which
  * share its hash tag), so the directory works on a single server and on Redis
@@ -52,8 +75,9 @@ export class ClusterDirectory {
 
   /**
    * This host is alive at `address` for ttlMs. `rejoined` is true when its key
-   * was missing (first beat, or Redis lost its data); `secret` is the cluster's
-   * (`candidate` when there was none).
+   * was missing (first beat, or Redis lost its data, or the host missed its
+   * heartbeats and others may have dropped its records); `secret` is the
+   * cluster's (`candidate` when there was none).
    */
   async beat(
     hostId: string,
@@ -72,16 +96,19 @@ export class ClusterDirectory {
     await this.redis.command(["DEL", this.keys.host(hostId)]);
   }
 
-  /** Records that hostId serves a global tool (under its name and its id). */
-  async advertise(hostId: string, spec: ToolSpec): Promise<void> {
-    const bytes = Buffer.from(toBinary(ToolSpecSchema, spec));
-    for (const key of this.ownerKeys(spec)) await this.redis.command(["HSET", key, hostId, bytes]);
+  /**
+   * Records that hostId serves a global tool (under its name and its id), with
+   * the token of the host's current join (owner-record.ts).
+   */
+  async advertise(hostId: string, token: string, spec: ToolSpec): Promise<void> {
+    const record = ownerRecord(token, spec);
+    for (const key of this.ownerKeys(spec)) await this.redis.command(["HSET", key, hostId, record]);
     await this.redis.command(["SADD", this.keys.globalTools, spec.name]);
   }
 
   /**
-   * Every global tool other hosts serve, by name (a live owner preferred).
-   * Names nobody serves any more leave the index.
+   * Every global tool other live hosts serve, by name. Records of owners whose
+   * heartbeat is gone are deleted, and names nobody serves any more leave the index.
    */
   async globalTools(selfId: string): Promise<Map<string, ToolOwner>> {
     const names = ((await this.redis.command(["SMEMBERS", this.keys.globalTools])) as Buffer[]).map((n) =>
@@ -90,14 +117,15 @@ export class ClusterDirectory {
     const owners = await Promise.all(names.map((name) => this.ownersOf(name)));
     const addresses = await this.addresses(owners.flatMap((of) => [...of.keys()]).filter((id) => id !== selfId));
     const tools = new Map<string, ToolOwner>();
-    const forgotten: Promise<void>[] = [];
+    const cleanups: Promise<void>[] = [];
     names.forEach((name, i) => {
       const of = owners[i] as Map<string, Buffer>;
-      if (of.size === 0) forgotten.push(this.forget(name));
+      const dead = [...of].filter(([id]) => id !== selfId && !addresses.has(id));
+      if (dead.length > 0 || of.size === 0) cleanups.push(this.dropDead(name, dead));
       const owner = pickOwner(of, addresses, selfId);
       if (owner) tools.set(name, owner);
     });
-    await Promise.all(forgotten);
+    await Promise.all(cleanups);
     return tools;
   }
 
@@ -105,7 +133,7 @@ export class ClusterDirectory {
     for (const key of this.ownerKeys(spec)) await this.redis.command(["HDEL", key, hostId]);
   }
 
-  /** The owner of a tool a session calls: the session's own tool first, then a global one. */
+  /** The owner of a tool a session calls: the session's own tool first, then a global one served by a live host. */
   async lookup(selfId: string, sessionId: string, toolId: string): Promise<ToolOwner | undefined> {
     const [, tools, ids, , , , , owners] = this.keys.session(sessionId);
     // Both at once: the session's owner lives in the session's slot, the global owners in the tool's.
@@ -116,7 +144,8 @@ export class ClusterDirectory {
       this.ownersOf(toolId),
     ]);
     if (own) {
-      // A session tool's owner is the only one that can run it, alive or not.
+      // A session tool's owner is the only one that can run it, alive or not (a session tool whose
+      // worker is gone stays the session's and fails with Unavailable on a single server too).
       const hostId = own[0].toString("utf8");
       const addresses = await this.addresses([hostId]);
       return { hostId, address: addresses.get(hostId) ?? "", spec: fromBinary(ToolSpecSchema, own[1]) };
@@ -125,7 +154,7 @@ export class ClusterDirectory {
     return pickOwner(global, await this.addresses(others), selfId);
   }
 
-  /** Hosts serving a global tool (by name or id): host id -> ToolSpec bytes. */
+  /** Hosts serving a global tool (by name or id): host id -> owner record. */
   private async ownersOf(tool: string): Promise<Map<string, Buffer>> {
     const flat = (await this.redis.command(["HGETALL", this.keys.globalOwners(tool)])) as Buffer[];
     const owners = new Map<string, Buffer>();
@@ -149,6 +178,24 @@ export class ClusterDirectory {
   }
 
   /**
+   * Deletes the records of a global tool's dead owners (as read: see
+   * DROP_OWNERS), under its name and its id, then the name if no owner is left.
+   */
+  private async dropDead(name: string, dead: readonly (readonly [string, Buffer])[]): Promise<void> {
+    const named = this.keys.globalOwners(name);
+    // One script per owner hash (one key: one slot on Redis Cluster), with the records read for it.
+    const byKey = new Map<string, (string | Buffer)[]>();
+    for (const [hostId, record] of dead) {
+      for (const key of new Set([named, ...this.ownerKeys(recordSpec(record))])) {
+        byKey.set(key, [...(byKey.get(key) ?? []), hostId, record]);
+      }
+    }
+    const left = await Promise.all([...byKey].map(([key, args]) => this.redis.eval(DROP_OWNERS, [key], args)));
+    // The name's own hash comes first; `dead` is empty when it was already empty.
+    if ((left[0] ?? 0) === 0) await this.forget(name);
+  }
+
+  /**
    * Drops a name nobody serves from the index. Not one script (the index and the
    * owner hash are in different slots): a host advertising the name meanwhile
    * writes its owner before the name, so the owner read after the removal sees
@@ -166,18 +213,16 @@ export class ClusterDirectory {
   }
 }
 
-/** Another host serving the tool, a live one (with its address) preferred; a dead one has address "". */
+/** Another live host serving the tool (one with a heartbeat, hence an address), if any. */
 function pickOwner(
   owners: ReadonlyMap<string, Buffer>,
   addresses: ReadonlyMap<string, string>,
   selfId: string,
 ): ToolOwner | undefined {
-  let dead: ToolOwner | undefined;
-  for (const [hostId, spec] of owners) {
+  for (const [hostId, record] of owners) {
     if (hostId === selfId) continue;
     const address = addresses.get(hostId);
-    if (address) return { hostId, address, spec: fromBinary(ToolSpecSchema, spec) };
-    dead ??= { hostId, address: "", spec: fromBinary(ToolSpecSchema, spec) };
+    if (address) return { hostId, address, spec: recordSpec(record) };
   }
-  return dead;
+  return undefined;
 }

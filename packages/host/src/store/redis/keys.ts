@@ -74,7 +74,7 @@ export class RedisKeys {
     return `${this.prefix}host:${hostId}`;
   }
 
-  /** Hosts serving a global tool: host id -> ToolSpec bytes. */
+  /** Hosts serving a global tool: host id -> owner record (join token, then ToolSpec bytes; cluster/owner-record.ts). */
   globalOwners(tool: string): string {
     return `${this.prefix}own:${tool}`;
   }

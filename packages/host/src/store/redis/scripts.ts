@@ -99,14 +99,34 @@ finish('cleanup', ORIGIN)
 return counts
 `);
 
-/** ARGV[6..]: id of the host that runs the tools ("" = unrecorded), then triples of name, tool id, ToolSpec bytes. */
+/**
+ * ARGV[6..]: id of the host that runs the tools ("" = unrecorded), a count k,
+ * k ids of hosts found gone (heartbeat expired) whose tools of the same names
+ * may be taken over, then triples of name, tool id, ToolSpec bytes. A name
+ * already registered is AlreadyExists unless its recorded owner is one of the
+ * k (checked here, atomically with the takeover).
+ */
 export const REGISTER_TOOLS = sessionScript(`
 local err = dead()
 if err then return err end
-for i = 7, #ARGV, 3 do
-  if redis.call('HEXISTS', K_TOOLS, ARGV[i]) == 1 then return redis.error_reply('TB:AlreadyExists:' .. ARGV[i]) end
+local first = 8 + tonumber(ARGV[7])
+local gone, taken = {}, {}
+for i = 8, first - 1 do gone[ARGV[i]] = true end
+for i = first, #ARGV, 3 do
+  if redis.call('HEXISTS', K_TOOLS, ARGV[i]) == 1 then
+    local owner = redis.call('HGET', K_OWN, ARGV[i])
+    if not (owner and gone[owner]) then return redis.error_reply('TB:AlreadyExists:' .. ARGV[i]) end
+    taken[ARGV[i]] = true
+  end
 end
-for i = 7, #ARGV, 3 do
+if next(taken) then
+  -- The old specs' tool ids go with them.
+  local ids = redis.call('HGETALL', K_IDS)
+  for j = 1, #ids, 2 do
+    if taken[ids[j + 1]] then redis.call('HDEL', K_IDS, ids[j]) end
+  end
+end
+for i = first, #ARGV, 3 do
   redis.call('HSET', K_TOOLS, ARGV[i], ARGV[i + 2])
   if ARGV[i + 1] ~= '' then redis.call('HSET', K_IDS, ARGV[i + 1], ARGV[i]) end
   if ARGV[6] ~= '' then redis.call('HSET', K_OWN, ARGV[i], ARGV[6]) end

@@ -4,6 +4,7 @@ import {
   DEFAULT_LIMITS,
   type SessionConfig,
   SessionConfigSchema,
+  ToolBridgeError,
   type ToolSpec,
   ToolSpecSchema,
   type Variable,
@@ -280,13 +281,38 @@ export class RedisSessionStore implements SessionStore {
 
   async registerTools(id: string, specs: readonly ToolSpec[]): Promise<void> {
     const seen = new Set<string>();
-    const args: (string | Buffer)[] = [this.hostId];
+    const tools: (string | Buffer)[] = [];
     for (const spec of specs) {
       if (seen.has(spec.name)) throw toolExists(id, spec.name);
       seen.add(spec.name);
-      args.push(spec.name, spec.toolId, Buffer.from(toBinary(ToolSpecSchema, spec)));
+      tools.push(spec.name, spec.toolId, Buffer.from(toBinary(ToolSpecSchema, spec)));
     }
-    await this.run(S.REGISTER_TOOLS, id, args);
+    try {
+      await this.run(S.REGISTER_TOOLS, id, [this.hostId, "0", ...tools]);
+    } catch (error) {
+      const gone = await this.goneOwners(id, error, [...seen]);
+      if (gone.length === 0) throw error;
+      await this.run(S.REGISTER_TOOLS, id, [this.hostId, String(gone.length), ...gone, ...tools]);
+    }
+  }
+
+  /**
+   * After `error`: the hosts recorded as running some of `names` in the session
+   * whose heartbeat is gone (killed without unregistering them). Their tools may
+   * be registered again here — as a worker reconnecting to a single server takes
+   * its session tool back; the script checks the owner again as it takes over,
+   * so only a name still recorded under such a host changes hands. Empty unless
+   * the error is AlreadyExists on a cluster host.
+   */
+  private async goneOwners(id: string, error: unknown, names: readonly string[]): Promise<string[]> {
+    if (this.hostId === "" || !(error instanceof ToolBridgeError) || error.code !== "AlreadyExists") return [];
+    const owners = this.keys.session(id)[7] as string;
+    const recorded = (await this.redis.command(["HMGET", owners, ...names])) as (Buffer | null)[];
+    const others = new Set(recorded.flatMap((owner) => (owner === null ? [] : [owner.toString("utf8")])));
+    others.delete(this.hostId);
+    const candidates = [...others];
+    const alive = await Promise.all(candidates.map((host) => this.redis.command(["EXISTS", this.keys.host(host)])));
+    return candidates.filter((_, i) => alive[i] === 0);
   }
 
   async unregisterTools(id: string, names: readonly string[]): Promise<number> {
