@@ -30,7 +30,7 @@ import { capWorkerStreams, DEFAULT_MAX_WORKER_STREAMS } from "./security/worker-
 import { MemorySessionStore } from "./store/memory.js";
 import type { RedisSessionStore } from "./store/redis/store.js";
 import type { SessionStore } from "./store/types.js";
-import type { WorkerConfig, WorkerHubOptions } from "./workers/config.js";
+import type { WorkerConfig, WorkerHubOptions, WorkerTlsOptions } from "./workers/config.js";
 import { HostWorkers } from "./workers/host-workers.js";
 
 /** Security options (`tls`, `auth`, `audit`): docs/security.md. */
@@ -110,6 +110,8 @@ export interface HostOptions extends HostSecurityOptions {
   workers?: readonly WorkerConfig[];
   /** Heartbeats, session affinity and timeouts of connected workers. */
   workerOptions?: WorkerHubOptions;
+  /** Client certificate of supervised workers; required with `tls.requireClientCert` (docs/security.md). */
+  workerTls?: WorkerTlsOptions;
   /** ConnectWorker streams open at once, supervised workers included (1,000); one more is ResourceExhausted. */
   maxWorkerStreams?: number;
   /** Extra grpc-js server options. */
@@ -272,8 +274,7 @@ async function startHost(
     },
     options.workers,
     options.workerOptions,
-    // What supervised workers trust: the CA of the host's certificate, or the certificate itself when self-signed.
-    options.tls ? (options.tls.ca ?? options.tls.cert) : undefined,
+    { host: options.tls, worker: options.workerTls },
   );
   if (!options.agents && options.llm) core.agents = new AgentRuntime({ host: core, llm: options.llm, logger });
   const adapter = new GrpcAdapter(core, {

@@ -22,6 +22,7 @@ from toolbridge.v1 import errors_pb2, workers_pb2
 from toolbridge.v1.service_pb2_grpc import BridgeServiceStub
 from toolbridge.worker.binding import ToolCallFailure, bind_arguments
 from toolbridge.worker.context import ToolContext
+from toolbridge.worker.environment_tls import credentials_from_environment
 from toolbridge.worker.lifeline import watch_parent
 from toolbridge.worker.spec import WorkerTool
 
@@ -30,8 +31,6 @@ log = logging.getLogger("toolbridge.worker")
 ENV_ADDRESS = "TOOLBRIDGE_HOST_ADDRESS"
 ENV_TOKEN = "TOOLBRIDGE_WORKER_TOKEN"
 ENV_AUTH_TOKEN = "TOOLBRIDGE_AUTH_TOKEN"
-# PEM of the CA that signed a TLS host's certificate; the host sets it for the workers it starts.
-ENV_HOST_CA = "TOOLBRIDGE_HOST_CA"
 VERSION = "0.1.0"
 # Messages waiting to go to the host; a full queue pauses streaming tools (backpressure).
 OUTGOING_LIMIT = 256
@@ -51,8 +50,8 @@ class Worker:
     max_concurrency: calls this worker runs at once, told to the host (0 = no limit).
     auth_token: bearer token for a host with authentication (default $TOOLBRIDGE_AUTH_TOKEN; a worker
     the host started proves itself with its $TOOLBRIDGE_WORKER_TOKEN on the worker stream).
-    credentials: grpc channel credentials (default: TLS trusting $TOOLBRIDGE_HOST_CA when set,
-    else plaintext)."""
+    credentials: grpc channel credentials (default: TLS trusting $TOOLBRIDGE_HOST_CA and presenting
+    $TOOLBRIDGE_CLIENT_CERT / $TOOLBRIDGE_CLIENT_KEY when set, else plaintext)."""
 
     def __init__(
         self,
@@ -78,10 +77,8 @@ class Worker:
         self.name = name or os.path.basename(sys.argv[0] or "python-worker")
         self.max_concurrency = max_concurrency
         self.auth_token = auth_token if auth_token is not None else os.environ.get(ENV_AUTH_TOKEN) or None
-        host_ca = os.environ.get(ENV_HOST_CA, "")
-        self.credentials = credentials
-        if credentials is None and host_ca:
-            self.credentials = grpc.ssl_channel_credentials(root_certificates=host_ca.encode())
+        # The stream and the calls back into the host (tool context) share these, client certificate included.
+        self.credentials = credentials if credentials is not None else credentials_from_environment()
         self.worker_id = ""
         self.host_address = address
         self.heartbeat_ms = DEFAULT_HEARTBEAT_MS

@@ -1,4 +1,10 @@
 // @toolbridge/client/worker: serve tools declared with defineTool from a worker process.
+export {
+  tlsFromEnvironment,
+  WORKER_CLIENT_CERT_ENV,
+  WORKER_CLIENT_KEY_ENV,
+  WORKER_HOST_CA_ENV,
+} from "./environment-tls.js";
 export { watchParent } from "./lifeline.js";
 export {
   type ServeWorkerOptions,

@@ -14,6 +14,7 @@ import type { Logger } from "pino";
 import { type ChannelSettings, createGrpcClient, metadataFactory } from "../channel.js";
 import { Connection } from "../connection.js";
 import { callError } from "../error-mapping.js";
+import { tlsFromEnvironment } from "./environment-tls.js";
 import { watchParent } from "./lifeline.js";
 import { WorkerCallContext } from "./worker-context.js";
 
@@ -22,8 +23,6 @@ export const WORKER_HOST_ADDRESS_ENV = "TOOLBRIDGE_HOST_ADDRESS";
 export const WORKER_TOKEN_ENV = "TOOLBRIDGE_WORKER_TOKEN";
 /** Bearer token for a host with authentication, when `authToken` is not given. */
 export const WORKER_AUTH_TOKEN_ENV = "TOOLBRIDGE_AUTH_TOKEN";
-/** PEM of the CA that signed a TLS host's certificate (the host sets it for workers it starts), when `tls` is not given. */
-export const WORKER_HOST_CA_ENV = "TOOLBRIDGE_HOST_CA";
 
 export interface ServeWorkerOptions extends ChannelSettings {
   /** Register the tools into this session only (default: globally). */
@@ -111,11 +110,12 @@ class WorkerRuntime implements WorkerHandle {
     this.supervised = options.supervised ?? this.token !== "";
     this.logger = options.logger ?? createLogger("info");
     const authToken = options.authToken ?? process.env[WORKER_AUTH_TOKEN_ENV];
-    const hostCa = process.env[WORKER_HOST_CA_ENV];
+    // The stream and the calls back into the host (tool context) use the same TLS, client certificate included.
+    const tls = options.tls ?? tlsFromEnvironment();
     this.settings = {
       ...options,
       ...(authToken === undefined ? {} : { authToken }),
-      ...(options.tls === undefined && hostCa ? { tls: { ca: hostCa } } : {}),
+      ...(tls === undefined ? {} : { tls }),
     };
     this.client = createGrpcClient(address, this.settings);
     const connect = (this.client as unknown as Record<string, (...a: unknown[]) => typeof this.stream>).ConnectWorker;

@@ -16,6 +16,19 @@ export interface WorkerConfig {
   maxRssBytes?: number;
   /** Recycle a process after it has run this long. */
   ttlMs?: number;
+  /** Client certificate of these processes, instead of HostOptions.workerTls. */
+  tls?: WorkerTlsOptions;
+}
+
+/**
+ * Client certificate (PEM) supervised workers present to a host with
+ * `tls.requireClientCert`; it must chain to `tls.ca`. Handed to each process in
+ * its environment (WORKER_ENV.clientCert / clientKey), never on its command line.
+ */
+export interface WorkerTlsOptions {
+  /** Certificate, optionally followed by its intermediates. */
+  cert: string | Buffer;
+  key: string | Buffer;
 }
 
 /** How the host treats connected workers, supervised or not. */
@@ -73,4 +86,8 @@ export const WORKER_ENV = {
   hostPid: "TOOLBRIDGE_HOST_PID",
   /** PEM of the CA to verify the host's certificate with; set when the host serves TLS. */
   hostCa: "TOOLBRIDGE_HOST_CA",
+  /** PEM of the client certificate to present (HostOptions.workerTls or WorkerConfig.tls). */
+  clientCert: "TOOLBRIDGE_CLIENT_CERT",
+  /** PEM of that certificate's private key. */
+  clientKey: "TOOLBRIDGE_CLIENT_KEY",
 } as const;

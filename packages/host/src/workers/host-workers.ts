@@ -1,7 +1,9 @@
 import type { handleBidiStreamingCall } from "@grpc/grpc-js";
-import type { WorkerConfig, WorkerHubOptions } from "./config.js";
+import type { HostTlsOptions } from "../security/tls.js";
+import type { WorkerConfig, WorkerHubOptions, WorkerTlsOptions } from "./config.js";
 import { WorkerSupervisor } from "./supervisor.js";
 import { WorkerHub, type WorkerHubDeps } from "./worker-hub.js";
+import { supervisedWorkerTls } from "./worker-tls.js";
 
 /**
  * The host's worker support in one object: the hub every worker connects to and,
@@ -13,16 +15,20 @@ export class HostWorkers {
   readonly hub: WorkerHub;
   readonly supervisor: WorkerSupervisor | undefined;
 
-  /** `hostCa`: PEM the supervised workers verify the host's TLS certificate with (absent: plaintext). */
+  /**
+   * `tls.host`: the host's TLS (absent: plaintext); `tls.worker`: the client certificate of supervised
+   * workers (HostOptions.workerTls). Throws TypeError when a supervised worker could never connect
+   * (supervisedWorkerTls), so the host refuses to start instead.
+   */
   constructor(
     deps: WorkerHubDeps,
     configs: readonly WorkerConfig[] = [],
     options: WorkerHubOptions = {},
-    hostCa?: string | Buffer,
+    tls: { host?: HostTlsOptions | undefined; worker?: WorkerTlsOptions | undefined } = {},
   ) {
+    const tlsEnv = supervisedWorkerTls(configs, tls.host, tls.worker);
     this.hub = new WorkerHub(deps, options);
-    this.supervisor =
-      configs.length > 0 ? new WorkerSupervisor(this.hub, configs, deps.logger, hostCa?.toString()) : undefined;
+    this.supervisor = configs.length > 0 ? new WorkerSupervisor(this.hub, configs, deps.logger, tlsEnv) : undefined;
   }
 
   get handler(): handleBidiStreamingCall<unknown, unknown> {

@@ -1,4 +1,4 @@
-export { WORKER_ENV, type WorkerConfig, type WorkerHubOptions } from "./config.js";
+export { WORKER_ENV, type WorkerConfig, type WorkerHubOptions, type WorkerTlsOptions } from "./config.js";
 export { HostWorkers } from "./host-workers.js";
 export { WorkerSupervisor } from "./supervisor.js";
 export { WorkerConnection, WorkerUnavailable } from "./worker-connection.js";

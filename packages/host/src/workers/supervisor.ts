@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { WORKER_ENV, type WorkerConfig } from "./config.js";
 import type { WorkerConnection } from "./worker-connection.js";
 import type { WorkerHub } from "./worker-hub.js";
+import type { WorkerTlsEnv } from "./worker-tls.js";
 
 /** One process the supervisor started. */
 interface Running {
@@ -48,7 +49,9 @@ const TERM_GRACE_MS = 5_000;
  * each in its own process group (so stopping it reaches its children), stdin a
  * pipe the worker libraries watch (EOF = the host is gone, even after SIGKILL),
  * TOOLBRIDGE_HOST_ADDRESS / TOOLBRIDGE_WORKER_TOKEN (also its credential for
- * ConnectWorker when the host requires auth) / TOOLBRIDGE_HOST_CA (with TLS) in
+ * ConnectWorker when the host requires auth) / TOOLBRIDGE_HOST_CA (with TLS) /
+ * TOOLBRIDGE_CLIENT_CERT and TOOLBRIDGE_CLIENT_KEY (its client certificate, when
+ * configured; in the environment so the key never shows on a command line) in
  * the environment. Ready =
  * said hello with its token and registered its tools. A process that dies is
  * restarted with exponential backoff; one that reaches maxRequests, maxRssBytes
@@ -68,8 +71,8 @@ export class WorkerSupervisor {
     private readonly hub: WorkerHub,
     configs: readonly WorkerConfig[],
     private readonly logger: Logger,
-    /** PEM the workers verify the host's certificate with, when it serves TLS. */
-    private readonly hostCa?: string,
+    /** TLS variables of each config's processes: the host's CA, their client certificate. */
+    private readonly tlsEnv: WorkerTlsEnv = () => ({}),
   ) {
     for (const config of configs) {
       const count = config.count ?? 1;
@@ -144,7 +147,7 @@ export class WorkerSupervisor {
       cwd: config.cwd,
       env: {
         ...process.env,
-        ...(this.hostCa === undefined ? {} : { [WORKER_ENV.hostCa]: this.hostCa }),
+        ...this.tlsEnv(config),
         ...config.env,
         [WORKER_ENV.hostAddress]: this.hostAddress,
         [WORKER_ENV.token]: token,
