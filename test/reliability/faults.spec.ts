@@ -2,6 +2,7 @@ import { ToolBridge, type ToolBridgeOptions, ToolCommunicationError } from "@too
 import { createHost, type Host } from "@toolbridge/host";
 import { FaultProxy, waitFor } from "@toolbridge/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { failure } from "../../packages/host/src/testing/failure.js";
 import { countingTools, ToolCounter } from "./counting-tools.js";
 
 // Faults injected for real by a TCP proxy between a TypeScript client and a real
@@ -42,15 +43,6 @@ async function openBridge(address: string, sessionId: string, options: ToolBridg
   cleanups.push(() => bridge.close());
   await bridge.initialize(sessionId);
   return bridge;
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("faults between client and host", () => {

@@ -2,12 +2,13 @@
 // be allowed to reach it, like any client; workers the host supervises get the host's
 // CA and a one-time token, so a secured host can still start them.
 import { fileURLToPath } from "node:url";
-import { ToolBridge, type ToolBridgeError } from "@toolbridge/client";
+import { ToolBridge } from "@toolbridge/client";
 import { generateTestCertificates, type TestCertificates } from "@toolbridge/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { serveWorker } from "../../../client/src/worker/index.js";
 import { createHost, type Host } from "../host.js";
+import { failure } from "../testing/failure.js";
 import { defineTool } from "../tool/define-tool.js";
 import { auditCapture, TEST_TOKENS as TOKENS } from "./testing.js";
 
@@ -19,15 +20,6 @@ const shoutOptions = {
   handler: ({ text }: { text: string }) => text.toUpperCase(),
 };
 const shout = defineTool({ name: "shout", ...shoutOptions });
-
-async function failure(promise: Promise<unknown>): Promise<ToolBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ToolBridgeError;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("RegisterWorkerTools into a session is owner-checked", () => {
   let host: Host;

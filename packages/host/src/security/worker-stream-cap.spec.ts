@@ -1,8 +1,8 @@
-import type { ToolBridgeError } from "@toolbridge/client";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { serveWorker } from "../../../client/src/worker/index.js";
 import { createHost, type Host } from "../host.js";
+import { failure } from "../testing/failure.js";
 import { defineTool } from "../tool/define-tool.js";
 import { auditCapture } from "./testing.js";
 
@@ -15,15 +15,6 @@ afterEach(async () => {
   await host?.close({ graceMs: 100 });
   host = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<ToolBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ToolBridgeError;
-  }
-  throw new Error("expected a failure");
-}
 
 describe("ConnectWorker streams cap", () => {
   it("refuses a worker over the cap with ResourceExhausted (audited) and admits one again once a worker leaves", async () => {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { countingTools } from "../../../../examples/workers/counting_tools.mjs";
 import { serveWorker } from "../../../client/src/worker/index.js";
 import { createHost, type Host, type HostOptions } from "../host.js";
+import { failure } from "../testing/failure.js";
 import { defineTool } from "../tool/define-tool.js";
 import type { WorkerConfig } from "./config.js";
 
@@ -45,15 +46,6 @@ async function connect(host: Host, sessionId: string): Promise<ToolBridge> {
 /** The supervised worker running a call right now. */
 function busyWorker(host: Host) {
   return waitFor(() => host.workers.hub.workers().find((w) => w.inFlight > 0), { message: "a worker with a call" });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ToolBridgeError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ToolBridgeError;
-  }
-  throw new Error("expected the call to fail");
 }
 
 describe("a Python worker's tools, through the host", () => {
