@@ -11,7 +11,8 @@ serveCommands(
       host = await createHost({ tools: benchTools(), port: 0, host: "127.0.0.1" });
       return { address: host.address };
     },
-    memory: () => memoryAfterGc(),
+    // ArrayBuffers too: what a server keeps in buffers is retained as much as its heap.
+    memory: () => ({ ...memoryAfterGc(), arrayBuffersBytes: process.memoryUsage().arrayBuffers }),
     cpu: () => cpuMicros(),
   },
   () => host?.close(),

@@ -1,10 +1,13 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { ToolBridgeError } from "@toolbridge/protocol";
+import { encodeValue, ToolBridgeError } from "@toolbridge/protocol";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { must, until } from "../testing/deferred.js";
+import { successResponse } from "./execute-response.js";
 import { IdempotencyCache, keepAsIs, type OutcomeCodec } from "./idempotency.js";
+import { PackedResponses } from "./packed-response.js";
 
 const limits = { windowMs: 1000, maxEntries: 3, maxBytes: 100 };
 const byLength = keepAsIs((v: string) => v.length);
@@ -185,6 +188,122 @@ describe("IdempotencyCache", () => {
     // The 6,001 live entries take a few MB; the 5,000 expired ones would add ~40 MB.
     expect(retainedMb).toBeLessThan(20);
   });
+
+  it("finds every entry while its columns grow and shrink back, and settles attempts that moved meanwhile", async () => {
+    let clock = 0;
+    const released: string[] = [];
+    const codec: OutcomeCodec<string, string> = { ...byLength, release: (v) => released.push(v) };
+    const cache = new IdempotencyCache<string>({ windowMs: 1000, maxEntries: 1e6, maxBytes: 1e9 }, codec, () => clock);
+    const finishers: Array<(v: string) => void> = [];
+    // Still running while 5,000 more entries make the columns grow (and move) several times.
+    for (let i = 0; i < 10; i++) {
+      cache.remember("s0", `running-${i}`, "tool", new Promise<string>((resolve) => finishers.push(resolve)));
+    }
+    for (let i = 0; i < 5000; i++) cache.remember(`s${i % 3}`, `r${i}`, `tool${i % 2}`, Promise.resolve(`v${i}`));
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const [i, finish] of finishers.entries()) finish(`late-${i}`);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.size).toBe(5010);
+    await expect(cache.lookup("s0", "running-7", "tool")).resolves.toBe("late-7");
+    await expect(cache.lookup("s1", "r4000", "tool0")).resolves.toBe("v4000");
+    expect(() => cache.lookup("s1", "r4000", "tool1")).toThrow(ToolBridgeError);
+    cache.dropSession("s2");
+    expect(cache.lookup("s2", "r4001", "tool1")).toBeUndefined();
+    expect(cache.size).toBe(5010 - 1666);
+    // All expire; the next entry evicts them and the columns shrink back.
+    clock = 1001;
+    cache.remember("s9", "fresh", "tool", Promise.resolve("new"));
+    expect(cache.size).toBe(1);
+    expect(released).toHaveLength(5010);
+    await expect(cache.lookup("s9", "fresh", "tool")).resolves.toBe("new");
+    expect(cache.lookup("s0", "running-7", "tool")).toBeUndefined();
+  });
+
+  it("keeps a remembered small success in under 300 bytes of heap and buffers, request_id included", async () => {
+    // Regression: an entry object, a packed-record object, the tool id string each request decodes
+    // afresh and boxed numbers came to ~350 bytes of heap per remembered echo (bench memory-calls).
+    const cache = new IdempotencyCache({ windowMs: 60_000, maxEntries: 1e6, maxBytes: 1e9 }, new PackedResponses());
+    const prefix = randomUUID();
+    const value = encodeValue("payload_12345");
+    const remember = (i: number) => {
+      const requestId = `${prefix}.${i.toString(36)}`;
+      cache.remember(
+        "session",
+        requestId,
+        "echo".slice(0),
+        Promise.resolve(successResponse(value, requestId, 1.5, 0.1, 20, 1)),
+      );
+    };
+    remember(-1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = heapAndBuffersAfterGc();
+    const n = 20_000;
+    for (let i = 0; i < n; i++) remember(i);
+    await new Promise((resolve) => setImmediate(resolve));
+    const perEntry = (heapAndBuffersAfterGc() - before) / n;
+    expect(cache.size).toBe(n + 1);
+    expect(perEntry).toBeLessThan(300);
+  });
+
+  it("agrees with a plain model over random remembers, drops, expiries and lookups (index and links stay right)", async () => {
+    type Op =
+      | { kind: "remember"; session: number; request: number; tool: number }
+      | { kind: "drop"; session: number }
+      | { kind: "tick"; ms: number }
+      | { kind: "lookup"; session: number; request: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      {
+        weight: 6,
+        arbitrary: fc.record({
+          kind: fc.constant("remember" as const),
+          session: fc.nat(3),
+          request: fc.nat(60),
+          tool: fc.nat(1),
+        }),
+      },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("drop" as const), session: fc.nat(3) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant("tick" as const), ms: fc.nat(400) }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({ kind: fc.constant("lookup" as const), session: fc.nat(3), request: fc.nat(60) }),
+      },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1000, maxLength: 3000 }), async (ops) => {
+        let clock = 0;
+        const cache = new IdempotencyCache<string>(
+          { windowMs: 1000, maxEntries: 40, maxBytes: 1e9 },
+          byLength,
+          () => clock,
+        );
+        // The model: live entries oldest first.
+        let model: { session: string; request: string; tool: string; value: string; expiresAt: number }[] = [];
+        for (const [i, o] of ops.entries()) {
+          if (o.kind === "remember") {
+            const [session, request, tool] = [`s${o.session}`, `r${o.request}`, `t${o.tool}`];
+            model = model.filter((e) => !(e.session === session && e.request === request));
+            model.push({ session, request, tool, value: `v${i}`, expiresAt: clock + 1000 });
+            model = model.filter((e) => e.expiresAt >= clock).slice(-40);
+            cache.remember(session, request, tool, Promise.resolve(`v${i}`));
+          } else if (o.kind === "drop") {
+            model = model.filter((e) => e.session !== `s${o.session}`);
+            cache.dropSession(`s${o.session}`);
+          } else if (o.kind === "tick") {
+            clock += o.ms;
+          } else {
+            const [session, request] = [`s${o.session}`, `r${o.request}`];
+            const expected = model.find((e) => e.session === session && e.request === request && e.expiresAt >= clock);
+            const found = cache.lookup(session, request, expected?.tool ?? "t0");
+            expect(found === undefined ? undefined : await found).toBe(expected?.value);
+          }
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(cache.size).toBeGreaterThanOrEqual(model.filter((e) => e.expiresAt >= clock).length);
+        expect(cache.size).toBeLessThanOrEqual(40);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
 
 /** Live heap bytes after a full GC (V8's gc(), made callable without starting node with --expose-gc). */
@@ -192,6 +311,11 @@ function heapUsedAfterGc(): number {
   setFlagsFromString("--expose-gc");
   (runInNewContext("gc") as () => void)();
   return process.memoryUsage().heapUsed;
+}
+
+/** Live heap plus ArrayBuffer bytes after a full GC (records kept in buffers count too). */
+function heapAndBuffersAfterGc(): number {
+  return heapUsedAfterGc() + process.memoryUsage().arrayBuffers;
 }
 
 /** A promise the test rejects by hand. */

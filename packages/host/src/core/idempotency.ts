@@ -1,27 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { hostError } from "../errors.js";
-
-interface Entry<T, R> {
-  readonly sessionId: string;
-  readonly requestId: string;
-  readonly toolId: string;
-  /** While the first call runs; dropped once it settles, in favour of the compact record. */
-  outcome: Promise<T> | undefined;
-  record: R | undefined;
-  readonly expiresAt: number;
-  bytes: number;
-  /** False once forgotten; the queue drops dead entries when it reaches them. */
-  live: boolean;
-}
 
 /**
  * How settled outcomes are kept: a compact record (a full response object costs
- * about 1 KB of heap, most of it structure), rebuilt on a repeat.
+ * about 1 KB of heap, most of it structure), rebuilt on a repeat. The request_id
+ * is passed in both ways so a record need not keep its own reference to it.
  */
 export interface OutcomeCodec<T, R> {
-  pack(outcome: T): R;
-  unpack(record: R): T;
+  pack(outcome: T, requestId: string): R;
+  unpack(record: R, requestId: string): T;
   /** Heap bytes the record holds, for the byte bound. */
   sizeOf(record: R): number;
+  /** The cache has let go of `record` (expired, evicted, dropped): whatever it holds may be reused. */
+  release?(record: R): void;
 }
 
 /** Keeps outcomes as they are (for callers whose outcomes are already small). */
@@ -37,6 +28,12 @@ export interface IdempotencyLimits {
   maxBytes: number;
 }
 
+/** Slots the ring starts with (fewer when maxEntries is smaller), and never shrinks below. */
+const INITIAL_SLOTS = 1024;
+/** Distinct tool ids kept as one shared string each; past that the table starts over. */
+const MAX_INTERNED_TOOL_IDS = 4096;
+const NONE = -1;
+
 /**
  * Remembers the outcome of each (session, request_id) for a window, so a repeat
  * — even one that arrives while the first is still running — gets the first
@@ -44,13 +41,40 @@ export interface IdempotencyLimits {
  * arguments). A failure before the tool ran (a status error such as a rate
  * limit or a cancelled call) is forgotten, so the client's retry can run.
  * Bounded by count and bytes: past either, the oldest outcomes go first.
+ *
+ * Entries live in a ring of columns (typed arrays and plain arrays of
+ * references) in insertion order, which is expiry order, so eviction starts at
+ * the head; an entry is a few array slots plus its request_id string. They are
+ * found through an open-addressing hash index of slot numbers (an Int32Array),
+ * not a Map: a Map that entries keep passing through holds its deleted entries
+ * until it rehashes and doubles whenever fewer than half are deleted, so it
+ * settles at 2–4x the live count (~100 bytes an entry). Each session's entries
+ * are linked through the ring, so a session that ends drops exactly its own.
  */
 export class IdempotencyCache<T, R = T> {
-  /** Per session, then per request_id: no combined key string to keep per outcome. */
-  private readonly bySession = new Map<string, Map<string, Entry<T, R>>>();
-  /** Every entry in insertion order, which is expiry order, so eviction starts at the front. */
-  private queue: (Entry<T, R> | undefined)[] = [];
+  /** The newest slot of each session with entries; the rest are linked from it. */
+  private readonly newestOf = new Map<string, number>();
+  private readonly minSlots: number;
+  private mask: number;
+  /** Ring position of the oldest slot, and slots in use from there (dead ones included). */
   private head = 0;
+  private used = 0;
+  /** A slot is live while it holds its request_id. */
+  private requestIds: (string | undefined)[] = [];
+  private sessionIds: (string | undefined)[] = [];
+  private toolIds: (string | undefined)[] = [];
+  /** The running attempt's promise, then (settled) the packed record. */
+  private values: (Promise<T> | R | undefined)[] = [];
+  private settled = new Uint8Array(0);
+  private expiresAt = new Float64Array(0);
+  private bytesOf = new Float64Array(0);
+  private hashes = new Uint32Array(0);
+  /** The session's next older and newer slots (NONE at either end). */
+  private older = new Int32Array(0);
+  private newer = new Int32Array(0);
+  /** The hash index: slot + 1 per position, 0 where empty; at most half full. */
+  private index = new Int32Array(0);
+  private readonly internedToolIds = new Map<string, string>();
   private count = 0;
   private bytes = 0;
 
@@ -58,24 +82,32 @@ export class IdempotencyCache<T, R = T> {
     private readonly limits: IdempotencyLimits,
     private readonly codec: OutcomeCodec<T, R>,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    let slots = 16;
+    while (slots < INITIAL_SLOTS && slots < limits.maxEntries) slots *= 2;
+    this.minSlots = slots;
+    this.mask = 0;
+    this.resize(slots);
+  }
 
   /** The first outcome of this request, or undefined when it is new. */
   lookup(sessionId: string, requestId: string, toolId: string): Promise<T> | undefined {
-    const entry = this.bySession.get(sessionId)?.get(requestId);
-    if (!entry) return undefined;
-    if (entry.expiresAt < this.now()) {
-      this.forget(entry);
+    const slot = this.find(keyHash(sessionId, requestId), sessionId, requestId);
+    if (slot === NONE) return undefined;
+    if ((this.expiresAt[slot] as number) < this.now()) {
+      this.forget(slot);
       return undefined;
     }
-    if (entry.toolId !== toolId) {
-      throw hostError("InvalidArgument", `request_id ${requestId} was already used for tool ${entry.toolId}`, {
+    const firstToolId = this.toolIds[slot] as string;
+    if (firstToolId !== toolId) {
+      throw hostError("InvalidArgument", `request_id ${requestId} was already used for tool ${firstToolId}`, {
         session_id: sessionId,
         request_id: requestId,
         tool_name: toolId,
       });
     }
-    return entry.outcome ?? Promise.resolve(this.codec.unpack(entry.record as R));
+    const value = this.values[slot];
+    return this.settled[slot] === 1 ? Promise.resolve(this.codec.unpack(value as R, requestId)) : (value as Promise<T>);
   }
 
   /**
@@ -106,89 +138,244 @@ export class IdempotencyCache<T, R = T> {
   }
 
   remember(sessionId: string, requestId: string, toolId: string, outcome: Promise<T>): void {
-    const entry: Entry<T, R> = {
-      sessionId,
-      requestId,
-      toolId,
-      outcome,
-      record: undefined,
-      expiresAt: this.now() + this.limits.windowMs,
-      bytes: 0,
-      live: true,
-    };
-    let requests = this.bySession.get(sessionId);
-    if (!requests) {
-      requests = new Map();
-      this.bySession.set(sessionId, requests);
-    }
-    const previous = requests.get(requestId);
-    if (previous) this.forget(previous);
-    requests.set(requestId, entry);
-    this.queue.push(entry);
+    const hash = keyHash(sessionId, requestId);
+    const previous = this.find(hash, sessionId, requestId);
+    if (previous !== NONE) this.forget(previous);
+    if (this.used > this.mask) this.resize((this.mask + 1) * 2);
+    const slot = (this.head + this.used) & this.mask;
+    this.used++;
+    this.requestIds[slot] = requestId;
+    this.sessionIds[slot] = sessionId;
+    this.toolIds[slot] = this.intern(toolId);
+    this.values[slot] = outcome;
+    this.settled[slot] = 0;
+    this.expiresAt[slot] = this.now() + this.limits.windowMs;
+    this.bytesOf[slot] = 0;
+    this.hashes[slot] = hash;
     this.count++;
+    this.link(slot, sessionId);
+    if (this.count * 2 > this.index.length) this.reindex(this.index.length * 2);
+    else this.insert(slot);
     outcome.then(
       (value) => {
-        if (!entry.live) return;
-        entry.record = this.codec.pack(value);
-        entry.outcome = undefined;
-        entry.bytes = this.codec.sizeOf(entry.record);
-        this.bytes += entry.bytes;
+        // The slot moves when the ring is resized: find it by key, and check it still holds this attempt.
+        const at = this.attemptSlot(hash, sessionId, requestId, outcome);
+        if (at === NONE) return;
+        const record = this.codec.pack(value, requestId);
+        const size = this.codec.sizeOf(record);
+        this.values[at] = record;
+        this.settled[at] = 1;
+        this.bytesOf[at] = size;
+        this.bytes += size;
         this.evict();
       },
-      () => this.forget(entry),
+      () => {
+        const at = this.attemptSlot(hash, sessionId, requestId, outcome);
+        if (at !== NONE) this.forget(at);
+      },
     );
     this.evict();
   }
 
   dropSession(sessionId: string): void {
-    const requests = this.bySession.get(sessionId);
-    if (!requests) return;
-    this.bySession.delete(sessionId);
-    for (const entry of requests.values()) this.release(entry);
+    let slot = this.newestOf.get(sessionId) ?? NONE;
+    this.newestOf.delete(sessionId);
+    while (slot !== NONE) {
+      const next = this.older[slot] as number;
+      this.unindex(slot);
+      this.release(slot);
+      slot = next;
+    }
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** The slot of (session, request_id), or NONE. */
+  private find(hash: number, sessionId: string, requestId: string): number {
+    const index = this.index;
+    const mask = index.length - 1;
+    for (let at = hash & mask; ; at = (at + 1) & mask) {
+      const held = index[at] as number;
+      if (held === 0) return NONE;
+      const slot = held - 1;
+      if (this.hashes[slot] === hash && this.requestIds[slot] === requestId && this.sessionIds[slot] === sessionId) {
+        return slot;
+      }
+    }
+  }
+
+  /** The slot of (session, request_id) while it still holds `outcome`, unsettled; else NONE. */
+  private attemptSlot(hash: number, sessionId: string, requestId: string, outcome: Promise<T>): number {
+    const slot = this.find(hash, sessionId, requestId);
+    if (slot === NONE || this.settled[slot] === 1 || this.values[slot] !== outcome) return NONE;
+    return slot;
+  }
+
+  private insert(slot: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let at = (this.hashes[slot] as number) & mask;
+    while (index[at] !== 0) at = (at + 1) & mask;
+    index[at] = slot + 1;
+  }
+
+  /** Takes a slot out of the index, moving back later entries of its probe run (no tombstones to pile up). */
+  private unindex(slot: number): void {
+    const index = this.index;
+    const mask = index.length - 1;
+    let hole = (this.hashes[slot] as number) & mask;
+    while (index[hole] !== slot + 1) hole = (hole + 1) & mask;
+    for (let at = (hole + 1) & mask; index[at] !== 0; at = (at + 1) & mask) {
+      const home = (this.hashes[(index[at] as number) - 1] as number) & mask;
+      // Stays if its home lies cyclically in (hole, at]: moving it would put it before its home.
+      const stays = hole <= at ? hole < home && home <= at : hole < home || home <= at;
+      if (stays) continue;
+      index[hole] = index[at] as number;
+      hole = at;
+    }
+    index[hole] = 0;
+  }
+
+  /** A fresh index of `positions` (a power of two) over the live slots. */
+  private reindex(positions: number): void {
+    this.index = new Int32Array(positions);
+    for (let i = 0; i < this.used; i++) {
+      const slot = (this.head + i) & this.mask;
+      if (this.requestIds[slot] !== undefined) this.insert(slot);
+    }
+  }
+
+  /** Makes `slot` its session's newest. */
+  private link(slot: number, sessionId: string): void {
+    const newest = this.newestOf.get(sessionId) ?? NONE;
+    this.older[slot] = newest;
+    this.newer[slot] = NONE;
+    if (newest !== NONE) this.newer[newest] = slot;
+    this.newestOf.set(sessionId, slot);
+  }
+
+  private unlink(slot: number): void {
+    const older = this.older[slot] as number;
+    const newer = this.newer[slot] as number;
+    if (older !== NONE) this.newer[older] = newer;
+    if (newer !== NONE) this.older[newer] = older;
+    else {
+      const sessionId = this.sessionIds[slot] as string;
+      if (older !== NONE) this.newestOf.set(sessionId, older);
+      else this.newestOf.delete(sessionId);
+    }
+  }
+
+  /** The one kept copy of `toolId`: each request decodes its own, and an entry would keep it. */
+  private intern(toolId: string): string {
+    const known = this.internedToolIds.get(toolId);
+    if (known !== undefined) return known;
+    if (this.internedToolIds.size >= MAX_INTERNED_TOOL_IDS) this.internedToolIds.clear();
+    this.internedToolIds.set(toolId, toolId);
+    return toolId;
+  }
+
   private evict(): void {
     const now = this.now();
-    const queue = this.queue;
-    while (this.head < queue.length) {
-      const entry = queue[this.head] as Entry<T, R>;
-      if (entry.live) {
+    while (this.used > 0) {
+      const slot = this.head;
+      if (this.requestIds[slot] !== undefined) {
         const over = this.count > this.limits.maxEntries || this.bytes > this.limits.maxBytes;
-        if (!over && entry.expiresAt >= now) break;
-        this.forget(entry);
+        if (!over && (this.expiresAt[slot] as number) >= now) break;
+        this.forget(slot);
       }
-      // Let go of the entry now: until the next compaction the slot would keep it (and its ids) alive.
-      queue[this.head++] = undefined;
+      this.head = (slot + 1) & this.mask;
+      this.used--;
     }
-    // Drop the consumed front now and then, so the queue does not grow for ever.
-    if (this.head > 1024 && this.head * 2 > queue.length) {
-      this.queue = queue.slice(this.head);
-      this.head = 0;
-    }
+    // After a burst, give the columns back (a quarter full, so adding and removing at the edge does not flap).
+    const slots = this.mask + 1;
+    if (slots > this.minSlots && this.used * 4 < slots) this.resize(slots / 2);
   }
 
-  /** Removes an entry from its session's map and releases it. */
-  private forget(entry: Entry<T, R>): void {
-    if (!entry.live) return;
-    const requests = this.bySession.get(entry.sessionId);
-    if (requests?.get(entry.requestId) === entry) {
-      requests.delete(entry.requestId);
-      if (requests.size === 0) this.bySession.delete(entry.sessionId);
+  /** Moves the live slots, in order, into columns of `slots` (a power of two) from 0; links and index anew. */
+  private resize(slots: number): void {
+    const requestIds = new Array<string | undefined>(slots).fill(undefined);
+    const sessionIds = new Array<string | undefined>(slots).fill(undefined);
+    const toolIds = new Array<string | undefined>(slots).fill(undefined);
+    const values = new Array<Promise<T> | R | undefined>(slots).fill(undefined);
+    const settled = new Uint8Array(slots);
+    const expiresAt = new Float64Array(slots);
+    const bytesOf = new Float64Array(slots);
+    const hashes = new Uint32Array(slots);
+    let to = 0;
+    for (let i = 0; i < this.used; i++) {
+      const from = (this.head + i) & this.mask;
+      const requestId = this.requestIds[from];
+      if (requestId === undefined) continue;
+      requestIds[to] = requestId;
+      sessionIds[to] = this.sessionIds[from];
+      toolIds[to] = this.toolIds[from];
+      values[to] = this.values[from];
+      settled[to] = this.settled[from] as number;
+      expiresAt[to] = this.expiresAt[from] as number;
+      bytesOf[to] = this.bytesOf[from] as number;
+      hashes[to] = this.hashes[from] as number;
+      to++;
     }
-    this.release(entry);
+    this.requestIds = requestIds;
+    this.sessionIds = sessionIds;
+    this.toolIds = toolIds;
+    this.values = values;
+    this.settled = settled;
+    this.expiresAt = expiresAt;
+    this.bytesOf = bytesOf;
+    this.hashes = hashes;
+    this.older = new Int32Array(slots);
+    this.newer = new Int32Array(slots);
+    this.mask = slots - 1;
+    this.head = 0;
+    this.used = to;
+    this.newestOf.clear();
+    for (let slot = 0; slot < to; slot++) this.link(slot, sessionIds[slot] as string);
+    let positions = 2 * this.minSlots;
+    while (positions < 2 * to) positions *= 2;
+    this.reindex(positions);
   }
 
-  /** Marks an entry dead and lets go of what it holds (the queue may still point at it for a while). */
-  private release(entry: Entry<T, R>): void {
-    if (!entry.live) return;
-    entry.live = false;
-    entry.outcome = undefined;
-    entry.record = undefined;
+  /** Removes a live slot's entry from the index and its session's list, and releases it. */
+  private forget(slot: number): void {
+    if (this.requestIds[slot] === undefined) return;
+    this.unindex(slot);
+    this.unlink(slot);
+    this.release(slot);
+  }
+
+  /** Marks a slot dead and lets go of what it holds (the ring keeps the empty slot until the head passes it). */
+  private release(slot: number): void {
+    if (this.requestIds[slot] === undefined) return;
+    if (this.settled[slot] === 1) this.codec.release?.(this.values[slot] as R);
+    this.requestIds[slot] = undefined;
+    this.sessionIds[slot] = undefined;
+    this.toolIds[slot] = undefined;
+    this.values[slot] = undefined;
+    this.settled[slot] = 0;
     this.count--;
-    this.bytes -= entry.bytes;
+    this.bytes -= this.bytesOf[slot] as number;
+    this.bytesOf[slot] = 0;
   }
+}
+
+/**
+ * Random per process: request_ids are the client's choice, and ids picked to collide under a known
+ * hash would turn every lookup into a walk of the whole index (V8 seeds its own string hashes too).
+ */
+const HASH_SEED = randomBytes(4).readUInt32LE(0);
+
+/** FNV-1a from a seeded start over the session id, a separator and the request_id (UTF-16 code units), then mixed. */
+function keyHash(sessionId: string, requestId: string): number {
+  let hash = 0x811c9dc5 ^ HASH_SEED;
+  for (let i = 0; i < sessionId.length; i++) hash = Math.imul(hash ^ sessionId.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ 0xffff, 0x01000193);
+  for (let i = 0; i < requestId.length; i++) hash = Math.imul(hash ^ requestId.charCodeAt(i), 0x01000193);
+  // murmur3's finalizer: the index uses the low bits, which FNV alone leaves poorly mixed.
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }

@@ -42,3 +42,38 @@ describe("MemorySessionStore idle expiry", () => {
     expect((await rejection(store.getSession("short"))).code).toBe("SessionExpired");
   });
 });
+
+describe("MemorySessionStore tombstones", () => {
+  it("an ended id answers SessionExpired for the tombstone TTL (to the second), then SessionNotFound", async () => {
+    let clock = 1_700_000_000_123;
+    const store = new MemorySessionStore({ now: () => clock, tombstoneTtlMs: 10_000 });
+    try {
+      await store.createSession("gone", {});
+      clock += 400;
+      await store.cleanupSession("gone");
+      clock += 10_000;
+      store.sweep();
+      expect((await rejection(store.getSession("gone"))).code).toBe("SessionExpired");
+      clock += 1_000;
+      store.sweep();
+      expect((await rejection(store.getSession("gone"))).code).toBe("SessionNotFound");
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("remembers at most maxTombstones ended ids, forgetting the oldest", async () => {
+    const store = new MemorySessionStore({ maxTombstones: 2 });
+    try {
+      for (const id of ["a", "b", "c"]) {
+        await store.createSession(id, {});
+        await store.cleanupSession(id);
+      }
+      expect((await rejection(store.getSession("a"))).code).toBe("SessionNotFound");
+      expect((await rejection(store.getSession("b"))).code).toBe("SessionExpired");
+      expect((await rejection(store.getSession("c"))).code).toBe("SessionExpired");
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -87,7 +87,13 @@ interface MemorySession {
 /** SessionStore kept in this process's memory. */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, MemorySession>();
+  /**
+   * Ended session ids and when they ended, in whole seconds after `epoch` (rounded up): a small
+   * integer is stored in the map slot itself, a millisecond timestamp would be a 16-byte heap
+   * number per id.
+   */
   private readonly tombstones = new Map<string, number>();
+  private readonly epoch: number;
   private readonly listeners = new Set<(id: string, reason: SessionEndReason) => void>();
   private readonly idleTtlMs: number;
   private readonly maxSessions: number;
@@ -109,6 +115,7 @@ export class MemorySessionStore implements SessionStore {
     this.maxWatchersPerSession = options.maxWatchersPerSession ?? DEFAULT_LIMITS.maxWatchersPerSession;
     this.budget = variableBudget(options);
     this.now = options.now ?? Date.now;
+    this.epoch = this.now();
     this.isBusy = options.isBusy ?? (() => false);
     const interval = options.sweepIntervalMs ?? Math.min(30_000, Math.max(10, this.idleTtlMs / 4));
     this.sweeper = setInterval(() => this.sweep(), interval);
@@ -349,7 +356,7 @@ export class MemorySessionStore implements SessionStore {
   private end(session: MemorySession, reason: SessionEndReason): void {
     if (this.sessions.get(session.id) !== session) return;
     this.sessions.delete(session.id);
-    this.tombstones.set(session.id, this.now());
+    this.tombstones.set(session.id, Math.ceil((this.now() - this.epoch) / 1000));
     this.pruneTombstones();
     for (const watcher of [...session.watchers]) watcher.queue.end();
     session.watchers.clear();
@@ -359,7 +366,7 @@ export class MemorySessionStore implements SessionStore {
   }
 
   private pruneTombstones(): void {
-    const oldest = this.now() - this.tombstoneTtlMs;
+    const oldest = (this.now() - this.tombstoneTtlMs - this.epoch) / 1000;
     for (const [id, endedAt] of this.tombstones) {
       if (endedAt >= oldest && this.tombstones.size <= this.maxTombstones) break;
       this.tombstones.delete(id);
