@@ -6,7 +6,7 @@ export default {
   name: "large-args",
   title: "9 MB argument, round trip",
   requires: ["host", "client"],
-  counts: { full: { bytes: 9 * 1024 * 1024, reps: 7 }, smoke: { bytes: 9 * 1024 * 1024, reps: 1 } },
+  counts: { full: { bytes: 9 * 1024 * 1024, reps: 15 }, smoke: { bytes: 9 * 1024 * 1024, reps: 1 } },
   rows: [
     {
       id: "round-trip",
