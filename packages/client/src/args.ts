@@ -54,7 +54,11 @@ function encodeList(values: readonly unknown[]): Any[] {
 
 function encodeRecord(values: Record<string, unknown>): { [key: string]: Any } {
   const encoded: { [key: string]: Any } = {};
-  for (const key of Object.keys(values)) encoded[key] = encodeArgument(values[key], key);
+  for (const key of Object.keys(values)) {
+    // As an object key it would replace the prototype; hosts refuse it as an argument name too.
+    if (key === "__proto__") throw new EncodeError('"__proto__" is not allowed as an argument name', { path: key });
+    encoded[key] = encodeArgument(values[key], key);
+  }
   return encoded;
 }
 

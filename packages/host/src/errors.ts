@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import { type ErrorInfo, ErrorInfoSchema, type FieldViolation, ToolBridgeError } from "@toolbridge/protocol";
+import { type ErrorInfo, ErrorInfoSchema, type FieldViolation, setOwn, ToolBridgeError } from "@toolbridge/protocol";
 
 /**
  * A tool outcome that is a failure (ValidationError, TimeoutError, the tool's
@@ -17,7 +17,7 @@ export class ToolFailure extends Error {
 /** ValidationError naming every bad field. */
 export function validationFailure(toolName: string, violations: FieldViolation[]): ToolFailure {
   const details: Record<string, string> = {};
-  for (const v of violations) details[v.field] = v.description;
+  for (const v of violations) setOwn(details, v.field, v.description);
   const list = violations.map((v) => `${v.field}: ${v.description}`).join("; ");
   return new ToolFailure(
     create(ErrorInfoSchema, {

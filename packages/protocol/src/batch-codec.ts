@@ -12,6 +12,7 @@ import {
   type ExecuteToolResponse,
   ExecuteToolResponseSchema,
 } from "./gen/toolbridge/v1/tools_pb.js";
+import { hasPlainPrototype } from "./own-keys.js";
 import { type Cursor, varint } from "./wire-cursor.js";
 
 // BatchExecuteTools carries one ExecuteTool's worth of messages per item, and protobuf-es'
@@ -43,6 +44,7 @@ export function writeBatchExecuteToolsRequest(m: BatchExecuteToolsRequest): Uint
       w.tag(2, WIRE_LEN);
       writeAny(w, arg);
     }
+    if (!hasPlainPrototype(item.kwargs)) return undefined;
     for (const key in item.kwargs) {
       // A "__proto__" key (an own property, which obj[key] does not read back) is left to toBinary.
       const arg = item.kwargs[key] as Any;

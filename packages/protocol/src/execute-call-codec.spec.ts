@@ -14,6 +14,7 @@ import {
   ExecuteToolResponseSchema,
   ExecutionMetricsSchema,
 } from "./gen/toolbridge/v1/tools_pb.js";
+import { hasPlainPrototype } from "./own-keys.js";
 
 type RequestInit = Parameters<typeof create<typeof ExecuteToolRequestSchema>>[1];
 type ResponseInit = Parameters<typeof create<typeof ExecuteToolResponseSchema>>[1];
@@ -25,7 +26,11 @@ const textArb = fc.string({ unit: "grapheme", maxLength: 60 });
 function sameRequest(init: RequestInit): void {
   const message = create(ExecuteToolRequestSchema, init);
   const written = writeExecuteToolRequest(message);
-  expect(written).toBeDefined();
+  if (written === undefined) {
+    // Left to toBinary: only a map whose prototype a "__proto__" entry replaced.
+    expect(hasPlainPrototype(message.kwargs) && hasPlainPrototype(message.context)).toBe(false);
+    return;
+  }
   expect(Buffer.from(written as Uint8Array)).toEqual(Buffer.from(toBinary(ExecuteToolRequestSchema, message)));
   sameRequestRead(Buffer.from(written as Uint8Array));
 }
@@ -57,6 +62,8 @@ describe("writeExecuteToolRequest", () => {
     });
     sameRequest({});
     sameRequest({ args: [create(AnySchema)], kwargs: { "": create(AnySchema) }, context: { "": "" } });
+    // create() assigns a "__proto__" entry, so it becomes the map's prototype (found by the random test below).
+    sameRequest({ kwargs: Object.fromEntries([["__proto__", create(AnySchema)]]) });
     sameRequest({
       sessionId: "sé😀",
       toolId: "lone \ud800",

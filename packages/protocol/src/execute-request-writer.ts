@@ -2,6 +2,7 @@ import type { Buffer } from "node:buffer";
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { ByteWriter, WIRE_LEN, WIRE_VARINT } from "./codec/byte-writer.js";
 import type { ExecuteToolRequest } from "./gen/toolbridge/v1/tools_pb.js";
+import { hasPlainPrototype } from "./own-keys.js";
 
 /** Requests are written here, then copied out into a pooled Buffer (see ByteWriter.copyToBuffer). */
 const scratch = new ByteWriter(1024);
@@ -18,6 +19,7 @@ const SCRATCH_MAX_BYTES = 16 * 1024;
  */
 export function writeExecuteToolRequest(m: ExecuteToolRequest): Buffer | Uint8Array | undefined {
   if (m.$unknown?.length || !isUint32(m.timeoutMs)) return undefined;
+  if (!hasPlainPrototype(m.kwargs) || !hasPlainPrototype(m.context)) return undefined;
   let estimate = 64 + 3 * (m.sessionId.length + m.toolId.length + m.requestId.length);
   for (const arg of m.args) {
     if (arg.$unknown?.length) return undefined;

@@ -24,6 +24,7 @@ export { readExecuteToolResponse } from "./execute-response-reader.js";
 export * from "./gen.js";
 export { bridgeServiceDefinition, grpcServiceDefinition } from "./grpc-service.js";
 export { DEFAULT_LIMITS, type Limits } from "./limits.js";
+export { hasPlainPrototype, setOwn } from "./own-keys.js";
 export {
   decodeStatusDetails,
   encodeStatusDetails,

@@ -6,6 +6,7 @@ import {
   ExecuteToolRequestSchema,
   type ExecuteToolResponse,
   encodeValue,
+  setOwn,
   type ToolSpec,
   ToolType,
 } from "@toolbridge/protocol";
@@ -41,7 +42,7 @@ export class SessionToolbox implements AgentToolbox {
     options: { signal: AbortSignal; timeoutMs: number },
   ): Promise<ToolCallOutcome> {
     const kwargs: ExecuteToolRequest["kwargs"] = {};
-    for (const [key, value] of Object.entries(input)) kwargs[key] = encodeValue(value);
+    for (const [key, value] of Object.entries(input)) setOwn(kwargs, key, encodeValue(value));
     const timeoutMs = Math.max(1, Math.ceil(options.timeoutMs));
     const request = create(ExecuteToolRequestSchema, {
       sessionId: this.sessionId,

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { decodeValue, type FieldViolation, FieldViolationSchema } from "@toolbridge/protocol";
+import { decodeValue, type FieldViolation, FieldViolationSchema, hasPlainPrototype } from "@toolbridge/protocol";
 import type { z } from "zod";
 import { validationFailure } from "../errors.js";
 import type { ToolCall } from "../registry/types.js";
@@ -31,7 +31,11 @@ export function bindArguments(toolName: string, names: readonly string[], input:
       violate(name, `undecodable value: ${(error as Error).message}`);
     }
   }
-  for (const name in call.kwargs) {
+  // A "__proto__" entry, decoded by plain assignment, became the map's prototype: refuse it
+  // rather than read the prototype's fields as arguments.
+  const kwargs = hasPlainPrototype(call.kwargs) ? call.kwargs : {};
+  if (kwargs !== call.kwargs) violate("__proto__", "not allowed as an argument name");
+  for (const name in kwargs) {
     if (!Object.hasOwn(input.shape, name)) {
       violate(name, "unexpected argument");
       continue;
@@ -41,7 +45,7 @@ export function bindArguments(toolName: string, names: readonly string[], input:
       continue;
     }
     try {
-      raw[name] = decodeValue(call.kwargs[name] as NonNullable<ToolCall["kwargs"][string]>);
+      raw[name] = decodeValue(kwargs[name] as NonNullable<ToolCall["kwargs"][string]>);
     } catch (error) {
       violate(name, `undecodable value: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import { ProtocolError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../limits.js";
+import { setOwn } from "../own-keys.js";
 import { ByteReader, readUtf8 } from "./byte-reader.js";
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_VARINT } from "./byte-writer.js";
 import { type CodecRegistry, defaultCodecs, RawExtension } from "./extensions.js";
@@ -336,13 +337,6 @@ const FIELDS_1_2 = FIELD_1 | (1 << 2);
 const FIELDS_1_2_3 = FIELDS_1_2 | (1 << 3);
 const STRUCT_VALUE_FIELDS = 0b1111110;
 const VALUE_FIELDS = 0b111111111110;
-
-/** Plain assignment, except "__proto__", which must become an own property, not the prototype. */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  } else obj[key] = value;
-}
 
 /** Reads the single field 1 of a wrapper message (StringValue, Int64Value...); absent means zero. */
 function wrapperField<T>(r: ByteReader, wireType: number, read: () => T, zero: T): T {
