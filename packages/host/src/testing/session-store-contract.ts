@@ -27,6 +27,20 @@ export interface ContractLimits {
 
 const spec = (toolId: string, name: string) => create(ToolSpecSchema, { toolId, name });
 
+/** The versions of a watch's first `count` events; then the watch is aborted. */
+async function firstVersions(
+  watch: AsyncIterable<WatchVariablesResponse>,
+  count: number,
+  controller: AbortController,
+): Promise<bigint[]> {
+  const versions: bigint[] = [];
+  for await (const event of watch) {
+    versions.push(must(event.variable?.metadata).version);
+    if (versions.length === count) controller.abort();
+  }
+  return versions;
+}
+
 export async function rejection(promise: Promise<unknown>): Promise<ToolBridgeError> {
   try {
     await promise;
@@ -221,11 +235,7 @@ export function sessionStoreContract(
         );
         const written = await Promise.all(writers);
         expect(new Set(written.map((v) => must(v.metadata).version)).size).toBe(50);
-        const versions: bigint[] = [];
-        for await (const event of watch) {
-          versions.push(must(event.variable?.metadata).version);
-          if (versions.length === 50) controller.abort();
-        }
+        const versions = await firstVersions(watch, 50, controller);
         expect(versions).toEqual(Array.from({ length: 50 }, (_, i) => BigInt(i + 2)));
       });
 
@@ -361,11 +371,7 @@ export function sharedStoreContract(
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).setVariable(sid, { name: "n", value: encodeValue(i) })),
       );
-      const versions: bigint[] = [];
-      for await (const event of watch) {
-        versions.push(must(event.variable?.metadata).version);
-        if (versions.length === 21) controller.abort();
-      }
+      const versions = await firstVersions(watch, 21, controller);
       expect(versions).toEqual(Array.from({ length: 21 }, (_, i) => BigInt(i + 1)));
     });
 
